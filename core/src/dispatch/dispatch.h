@@ -1,0 +1,31 @@
+#pragma once
+// The kernel boundary (core-private): every primitive op reaches a backend
+// through dispatch::call. The table is indexed by (device type id, op id),
+// so a call does no string lookup, takes no lock and allocates nothing.
+#include <span>
+
+#include "ember/scalar.h"
+#include "ember/sdk/abi.h"
+#include "ember/tensor.h"
+
+namespace ember::dispatch {
+
+void register_kernel(int op, int device_type, ember_kernel_fn fn);
+bool has_kernel(int op, int device_type) noexcept;
+
+// Runs `op` on the device of its tensors. Outputs are allocated by the
+// caller; all tensors must be on one device. Without a kernel for that
+// device the op falls back to the CPU (see Note [Fallback] in dispatch.cpp).
+void call(ember_op op, std::span<const Tensor> inputs, std::span<const Tensor> outputs,
+          std::span<const ember_scalar> scalars = {}, std::span<const int64_t> ints = {});
+
+inline ember_scalar to_abi(const Scalar& s) {
+  switch (s.kind()) {
+    case Scalar::Kind::Double: return {EMBER_SCALAR_DOUBLE, s.to<double>(), s.to<int64_t>()};
+    case Scalar::Kind::Int: return {EMBER_SCALAR_INT64, s.to<double>(), s.to<int64_t>()};
+    case Scalar::Kind::Bool: return {EMBER_SCALAR_BOOL, s.to<double>(), s.to<int64_t>()};
+  }
+  return {};
+}
+
+}  // namespace ember::dispatch

@@ -1,0 +1,26 @@
+#pragma once
+// The name of each primitive op of abi.h, for messages and tables. Adding an
+// op to ember_op without naming it here fails to compile.
+#include <cstdint>
+
+#include "ember/sdk/abi.h"
+
+namespace ember::sdk {
+
+inline constexpr const char* kOpNames[] = {
+    "neg", "abs", "exp", "log", "sqrt", "rsqrt", "sin", "cos", "tanh", "sigmoid", "relu", "sign", "floor", "ceil",
+    "round", "trunc", "logical_not", "clamp",
+    "add", "sub", "mul", "div", "pow", "maximum", "minimum", "eq", "ne", "lt", "le", "gt", "ge", "logical_and",
+    "logical_or", "logical_xor",
+    "where",
+    "sum", "prod", "amax", "amin", "all", "any", "max_dim", "min_dim",
+    "bmm",
+    "copy", "fill", "arange", "index_select", "gather", "scatter_add",
+    "uniform", "normal", "randint", "bernoulli", "randperm",
+};
+static_assert(sizeof(kOpNames) / sizeof(kOpNames[0]) == EMBER_OP_COUNT,
+              "every ember_op needs a name in kOpNames (in enum order)");
+
+inline const char* op_name(int32_t op) { return op >= 0 && op < EMBER_OP_COUNT ? kOpNames[op] : "unknown op"; }
+
+}  // namespace ember::sdk
