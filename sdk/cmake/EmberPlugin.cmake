@@ -1,10 +1,10 @@
-# ember_add_backend(<name> SOURCES ... [LINK ...] [VERSION v])
+# ember_add_backend(<name> SOURCES ... [LINK ...] [VERSION v] [NO_INSTALL])
 #   Builds libember-backend-<name>.so, a MODULE library against Ember::sdk
 #   only, into the plugin directory (EMBER_PLUGIN_OUTPUT_DIR when set, else
 #   the current binary dir) and installs it beside the core library.
 # ember_add_plugin(<name> ...) does the same for libember-plugin-<name>.so.
 function(_ember_add_module kind name)
-  cmake_parse_arguments(ARG "" "VERSION" "SOURCES;LINK" ${ARGN})
+  cmake_parse_arguments(ARG "NO_INSTALL" "VERSION" "SOURCES;LINK" ${ARGN})
   set(target ember-${kind}-${name})
   add_library(${target} MODULE ${ARG_SOURCES})
   if(TARGET Ember::sdk)
@@ -28,8 +28,10 @@ function(_ember_add_module kind name)
   # A plugin never links the core, so it never duplicates the core's
   # registries (Note [Plugin lifetime] in core/src/plugin/loader.cpp).
   target_link_options(${target} PRIVATE -Wl,--no-undefined)
-  include(GNUInstallDirs)
-  install(TARGETS ${target} LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/ember/plugins)
+  if(NOT ARG_NO_INSTALL)
+    include(GNUInstallDirs)
+    install(TARGETS ${target} LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/ember/plugins)
+  endif()
 endfunction()
 
 function(ember_add_backend name)

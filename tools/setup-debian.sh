@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs, with apt, the Debian 12 packages that Ember's build and tests
+# need — only those missing, so a second run costs nothing. Run as root.
+#   tools/setup-debian.sh                   build + test dependencies
+#   tools/setup-debian.sh --with-reference  also libtorch and Python's torch
+#                                           (parity tests, benchmarks, test value generators)
+set -euo pipefail
+
+packages=(
+  cmake ninja-build g++ ccache pkg-config
+  libtbb-dev            # the CPU backend's threads
+  libboost-dev          # Boost.DLL (header-only) for plugin loading
+  libdlpack-dev         # zero-copy exchange
+  libopenblas-dev       # float gemm in the CPU backend
+  libgtest-dev libgmock-dev
+  libbenchmark-dev
+)
+if [[ "${1:-}" == "--with-reference" ]]; then
+  packages+=(libtorch-dev python3-torch)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
