@@ -49,13 +49,19 @@ void check_binary_dtype(ember_op op, Dtype compute, const Tensor& a, const char*
               "); convert with .to(ember::kFloat32) or use the logical ops");
 }
 
+// `t` in the compute dtype, viewed with the output's shape (no new view
+// when it already has it: the common case costs nothing).
+Tensor broadcast_to(const Tensor& t, Dtype compute, IntArrayRef shape) {
+  Tensor c = t.dtype() == compute ? t : t.to(compute);
+  return c.sizes().equals(shape) ? c : c.expand(shape);
+}
+
 Tensor run_binary(ember_op op, const Tensor& a, const Tensor& b, Dtype compute, Dtype out_dtype,
                   const Scalar& alpha) {
   const DimVector shape = detail::broadcast_shapes(a.sizes(), b.sizes(), sdk::op_name(op));
   Tensor out = make_tensor(shape, out_dtype, a.device());
   if (out.numel() == 0) return out;
-  const Tensor inputs[2] = {(a.dtype() == compute ? a : a.to(compute)).expand(shape),
-                            (b.dtype() == compute ? b : b.to(compute)).expand(shape)};
+  const Tensor inputs[2] = {broadcast_to(a, compute, shape), broadcast_to(b, compute, shape)};
   const ember_scalar s = dispatch::to_abi(alpha);
   if (out_dtype == compute || is_comparison(op) || is_logical(op)) {
     dispatch::call(op, inputs, {&out, 1}, {&s, 1});
@@ -129,7 +135,7 @@ Tensor& binary_(ember_op op, Tensor& self, const Tensor& other, const Scalar& al
               detail::shape_str(self.sizes()));
   if (self.numel() == 0) return self;
   if (compute != self.dtype()) return self.copy_(run_binary(op, self, other, compute, compute, alpha));
-  const Tensor inputs[2] = {self, (other.dtype() == compute ? other : other.to(compute)).expand(shape)};
+  const Tensor inputs[2] = {self, broadcast_to(other, compute, shape)};
   const ember_scalar s = dispatch::to_abi(alpha);
   dispatch::call(op, inputs, {&self, 1}, {&s, 1});
   return self;
@@ -261,6 +267,9 @@ Tensor Tensor::clamp(const std::optional<Scalar>& min, const std::optional<Scala
 }
 Tensor& Tensor::clamp_(const std::optional<Scalar>& min, const std::optional<Scalar>& max) {
   auto [s, i] = clamp_args(*this, min, max);
+  EMBER_CHECK(is_floating_point() || !((min && min->is_floating_point()) || (max && max->is_floating_point())),
+              "clamp_: the result type float32 (a floating point bound) cannot be cast to the in-place output's dtype ",
+              dtype_name(dtype()), " (", detail::describe(*this), "); use the out-of-place clamp or integer bounds");
   if (numel() > 0) dispatch::call(EMBER_OP_CLAMP, {this, 1}, {this, 1}, s, i);
   return *this;
 }
@@ -296,8 +305,7 @@ Tensor& Tensor::masked_fill_(const Tensor& mask, const Scalar& value) {
   const DimVector shape = detail::broadcast_shapes(sizes(), mask.sizes(), "masked_fill_");
   EMBER_CHECK(IntArrayRef(shape).equals(sizes()), "masked_fill_: the mask of shape ", detail::shape_str(mask.sizes()),
               " does not broadcast to the tensor's shape ", detail::shape_str(sizes()));
-  EMBER_CHECK(is_floating_point() || !value.is_floating_point(), "masked_fill_: cannot fill the ", dtype_name(dtype()),
-              " tensor with the floating point value ", value);
+  // As PyTorch, the value is cast to the tensor's dtype (2.5 fills an int64 tensor with 2).
   if (numel() == 0) return *this;
   const Tensor inputs[3] = {mask.expand(shape), ops::scalar_tensor(value, dtype(), device()).expand(shape), *this};
   dispatch::call(EMBER_OP_WHERE, inputs, {this, 1});

@@ -1,6 +1,9 @@
 #include "tensor/make.h"
 
+#include <algorithm>
+#include <numeric>
 #include <sstream>
+#include <vector>
 
 #include "device/allocator.h"
 
@@ -30,6 +33,74 @@ Tensor make_tensor(IntArrayRef sizes, Dtype dtype, const Device& device) {
   impl->numel = numel;
   impl->contiguous = true;
   return Tensor(std::move(impl));
+}
+
+bool is_non_overlapping_and_dense(IntArrayRef sizes, IntArrayRef strides) {
+  const size_t n = sizes.size();
+  if (n == 0) return true;
+  if (n == 1) return sizes[0] < 2 || strides[0] == 1;
+  // Dims of size < 2 last, the others by increasing stride; each stride must
+  // then be the product of the sizes inside it.
+  std::vector<size_t> perm(n);
+  std::iota(perm.begin(), perm.end(), size_t(0));
+  std::sort(perm.begin(), perm.end(), [&](size_t a, size_t b) {
+    if (sizes[a] < 2) return false;
+    if (sizes[b] < 2) return true;
+    return strides[a] < strides[b];
+  });
+  int64_t required = 1;
+  for (size_t d : perm) {
+    if (sizes[d] < 2) return true;
+    if (strides[d] != required) return false;
+    required *= sizes[d];
+  }
+  return true;
+}
+
+DimVector infer_dense_strides(IntArrayRef sizes, IntArrayRef strides) {
+  const size_t n = sizes.size();
+  if (n == 0) return {};
+  if (n == 1) return DimVector{1};
+  // perm: innermost dim first. Stable insertion sort by stride (ties: the
+  // smaller size inside); dims of stride 0 never move (as TensorIterator).
+  std::vector<size_t> perm(n);
+  for (size_t i = 0; i < n; ++i) perm[i] = n - 1 - i;
+  auto should_swap = [&](size_t d0, size_t d1) {
+    if (strides[d0] == 0 || strides[d1] == 0) return 0;
+    if (strides[d0] != strides[d1]) return strides[d0] < strides[d1] ? -1 : 1;
+    return sizes[d0] > sizes[d1] ? 1 : 0;
+  };
+  for (size_t i = 1; i < n; ++i) {
+    size_t d1 = i;
+    for (size_t j = 1; j <= i; ++j) {
+      const size_t d0 = i - j;
+      const int c = should_swap(perm[d0], perm[d1]);
+      if (c > 0) {
+        std::swap(perm[d0], perm[d1]);
+        d1 = d0;
+      } else if (c < 0) {
+        break;
+      }
+    }
+  }
+  DimVector out(n);
+  int64_t stride = 1;
+  for (size_t d : perm) {
+    out[d] = stride;
+    if (sizes[d] > 1) stride *= sizes[d];
+  }
+  return out;
+}
+
+Tensor make_tensor_like(const Tensor& t, Dtype dtype, const Device& device) {
+  Tensor out = make_tensor(t.sizes(), dtype, device);
+  if (t.is_contiguous() && t.strides().equals(out.strides())) return out;
+  // A dense layout addresses exactly numel elements, so the storage fits.
+  TensorImpl& impl = out.impl();
+  impl.strides = is_non_overlapping_and_dense(t.sizes(), t.strides()) ? DimVector(t.strides())
+                                                                       : infer_dense_strides(t.sizes(), t.strides());
+  impl.refresh();
+  return out;
 }
 
 Tensor make_view(const Tensor& base, IntArrayRef sizes, IntArrayRef strides, int64_t offset) {

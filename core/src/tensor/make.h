@@ -7,6 +7,13 @@ namespace ember::detail {
 DimVector contiguous_strides(IntArrayRef sizes);
 // A new contiguous tensor with uninitialised memory.
 Tensor make_tensor(IntArrayRef sizes, Dtype dtype, const Device& device);
+// A new tensor like `t` (shape, and layout as PyTorch's memory_format=preserve:
+// t's own strides when t is non-overlapping and dense, otherwise dense strides
+// that keep the order of t's), of `dtype` on `device`, uninitialised.
+Tensor make_tensor_like(const Tensor& t, Dtype dtype, const Device& device);
+// PyTorch's is_non_overlapping_and_dense and infer_dense_strides.
+bool is_non_overlapping_and_dense(IntArrayRef sizes, IntArrayRef strides);
+DimVector infer_dense_strides(IntArrayRef sizes, IntArrayRef strides);
 // A view of `base`'s storage.
 Tensor make_view(const Tensor& base, IntArrayRef sizes, IntArrayRef strides, int64_t offset);
 // A view of `base`'s storage with another dtype's reading of the same bytes

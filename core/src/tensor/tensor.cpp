@@ -14,8 +14,16 @@ namespace ember {
 using detail::describe;
 using detail::make_tensor;
 
-int64_t Tensor::size(int64_t d) const { return impl().sizes[detail::wrap_dim(d, dim(), "size")]; }
-int64_t Tensor::stride(int64_t d) const { return impl().strides[detail::wrap_dim(d, dim(), "stride")]; }
+int64_t Tensor::size(int64_t d) const {
+  EMBER_CHECK(dim() > 0, "size: dimension ", d, " specified, but the tensor has no dimensions (a 0-d ",
+              describe(*this), "); sizes() is empty");
+  return impl().sizes[detail::wrap_dim(d, dim(), "size")];
+}
+int64_t Tensor::stride(int64_t d) const {
+  EMBER_CHECK(dim() > 0, "stride: dimension ", d, " specified, but the tensor has no dimensions (a 0-d ",
+              describe(*this), "); strides() is empty");
+  return impl().strides[detail::wrap_dim(d, dim(), "stride")];
+}
 
 TensorOptions Tensor::options() const {
   return TensorOptions().dtype(dtype()).device(device()).requires_grad(requires_grad());
@@ -97,7 +105,7 @@ Tensor Tensor::to(const TensorOptions& options, bool non_blocking, bool copy) co
   const Dtype target_dtype = options.has_dtype() ? options.dtype() : dtype();
   if (!copy && target == device() && target_dtype == dtype()) return *this;
   device_registry::require(target);
-  Tensor out = make_tensor(sizes(), target_dtype, target);
+  Tensor out = detail::make_tensor_like(*this, target_dtype, target);
   out.copy_(*this, non_blocking);
   return out;
 }
@@ -114,11 +122,15 @@ Tensor Tensor::cpu() const { return to(Device(kCPU)); }
 
 Tensor Tensor::contiguous() const {
   if (is_contiguous()) return *this;
-  return clone();
+  Tensor out = make_tensor(sizes(), dtype(), device());
+  dispatch::call(EMBER_OP_COPY, {this, 1}, {&out, 1});
+  return out;
 }
 
+// As PyTorch's clone(memory_format=preserve): a dense view (a transpose, a
+// permutation) keeps its layout; others are compacted in their stride order.
 Tensor Tensor::clone() const {
-  Tensor out = make_tensor(sizes(), dtype(), device());
+  Tensor out = detail::make_tensor_like(*this, dtype(), device());
   if (numel() > 0) dispatch::call(EMBER_OP_COPY, {this, 1}, {&out, 1});
   return out;
 }

@@ -90,7 +90,7 @@ Tensor Tensor::reshape(IntArrayRef shape) const {
   DimVector sizes = infer_size(shape, numel(), "reshape");
   if (auto strides = view_strides(this->sizes(), this->strides(), sizes))
     return make_view(*this, sizes, *strides, storage_offset());
-  return clone().view(sizes);
+  return contiguous().view(sizes);
 }
 
 Tensor Tensor::flatten(int64_t start_dim, int64_t end_dim) const {
