@@ -298,6 +298,11 @@ TEST(Clone, PreservesDenseStridesAndCompactsOthers) {
   EXPECT_EQ(pc.strides(), p.strides());
   EXPECT_FALSE(pc.is_alias_of(p));
   EXPECT_EQ(pc.to_vector<int64_t>(), p.to_vector<int64_t>());
+  // a permutation with gaps compacts in its own stride order (PyTorch: (1, 6, 2))
+  Tensor ps = p.slice(0, 0, 4, 2);
+  EXPECT_EQ(ps.strides(), (std::vector<int64_t>{2, 12, 4}));
+  EXPECT_EQ(ps.clone().strides(), (std::vector<int64_t>{1, 6, 2}));
+  EXPECT_EQ(ps.clone().to_vector<int64_t>(), ps.to_vector<int64_t>());
 }
 
 // ------------------------------------------------------------------ copy_

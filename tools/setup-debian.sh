@@ -11,7 +11,7 @@ packages=(
   libtbb-dev            # the CPU backend's threads
   libboost-dev          # Boost.DLL (header-only) for plugin loading
   libdlpack-dev         # zero-copy exchange
-  libopenblas-dev       # float gemm in the CPU backend
+  libopenblas-serial-dev  # float gemm in the CPU backend (serial: oneTBB is the only pool)
   libgtest-dev libgmock-dev
   libbenchmark-dev
 )

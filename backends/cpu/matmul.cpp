@@ -4,6 +4,7 @@
 // allocates it); the inputs may have any strides.
 #include <cblas.h>
 #include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <cstring>
@@ -58,12 +59,17 @@ void bmm_blas(const ember_op_call& call) {
   T* c = sdk::TensorArg{&Cm}.data<T>();
   BlasOperand la = blas_layout(m, k, A.strides[1], A.strides[2]);
   BlasOperand lb = blas_layout(k, n, B.strides[1], B.strides[2]);
-  // Rows of the output per task: enough work to amortise a task.
-  const int64_t flops_per_row = std::max<int64_t>(1, n * k);
-  const int64_t rows_per_task = std::max<int64_t>(16, (int64_t(1) << 22) / flops_per_row);
-  const int64_t row_tasks = (m + rows_per_task - 1) / rows_per_task;
+  // One gemm per thread and batch entry: every call packs its operands, so
+  // fewer, larger calls are faster. How the rows are split does not change
+  // any output element (each is one dot product over k in the BLAS's order).
+  const int64_t threads = tbb::this_task_arena::max_concurrency();
+  const int64_t min_rows = std::max<int64_t>(1, (int64_t(1) << 16) / std::max<int64_t>(1, n * k));
+  const int64_t row_tasks = std::clamp<int64_t>(std::min(threads, (m + min_rows - 1) / min_rows), 1, m);
+  const int64_t rows_per_task = (m + row_tasks - 1) / row_tasks;
   tbb::parallel_for(int64_t(0), batch * row_tasks, [&](int64_t t) {
-    const int64_t bi = t / row_tasks, r0 = (t % row_tasks) * rows_per_task, rows = std::min(rows_per_task, m - r0);
+    const int64_t bi = t / row_tasks, r0 = (t % row_tasks) * rows_per_task;
+    const int64_t rows = std::min(rows_per_task, m - r0);
+    if (rows <= 0) return;
     const T* ab = a + bi * A.strides[0] + r0 * A.strides[1];
     const T* bb = b + bi * B.strides[0];
     T* cb = c + bi * Cm.strides[0] + r0 * Cm.strides[1];
@@ -121,7 +127,8 @@ EMBER_KERNEL(bmm_kernel) {
 }  // namespace
 
 void register_matmul_kernels(sdk::Registrar& r, int32_t type) {
-  // OpenBLAS must not start a pool of its own beside oneTBB's.
+  // The serial OpenBLAS is linked (backends/cpu/CMakeLists.txt); should a
+  // threaded one be loaded into the process anyway, keep it to one thread.
   openblas_set_num_threads(1);
   r.kernel(EMBER_OP_BMM, type, bmm_kernel);
 }

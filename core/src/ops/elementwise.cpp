@@ -41,12 +41,19 @@ std::pair<Dtype, Dtype> binary_dtypes(ember_op op, Dtype common) {
   return {common, common};
 }
 
-void check_binary_dtype(ember_op op, Dtype compute, const Tensor& a, const char* b_desc) {
+// `b` is a Tensor or a Scalar; it is only described when the check fails.
+template <typename B>
+void check_binary_dtype(ember_op op, Dtype compute, const Tensor& a, const B& b) {
   if (compute != kBool) return;
   const bool ok = op == EMBER_OP_ADD || op == EMBER_OP_MUL || op == EMBER_OP_MAXIMUM || op == EMBER_OP_MINIMUM ||
                   is_comparison(op) || is_logical(op);
-  EMBER_CHECK(ok, sdk::op_name(op), ": not supported for bool tensors (", describe(a), " and ", b_desc,
-              "); convert with .to(ember::kFloat32) or use the logical ops");
+  if constexpr (std::is_same_v<B, Tensor>) {
+    EMBER_CHECK(ok, sdk::op_name(op), ": not supported for bool tensors (", describe(a), " and ", describe(b),
+                "); convert with .to(ember::kFloat32) or use the logical ops");
+  } else {
+    EMBER_CHECK(ok, sdk::op_name(op), ": not supported for bool tensors (", describe(a), " and the scalar ", b,
+                "); convert with .to(ember::kFloat32) or use the logical ops");
+  }
 }
 
 // `t` in the compute dtype, viewed with the output's shape (no new view
@@ -106,7 +113,7 @@ Tensor binary(ember_op op, const Tensor& a, const Tensor& b, std::optional<Dtype
   rt.add(a);
   rt.add(b);
   auto [compute, result] = binary_dtypes(op, rt.result());
-  check_binary_dtype(op, compute, a, describe(b).c_str());
+  check_binary_dtype(op, compute, a, b);
   return run_binary(op, a, b, compute, out_dtype.value_or(result), alpha);
 }
 
@@ -115,7 +122,7 @@ Tensor binary(ember_op op, const Tensor& a, const Scalar& b, std::optional<Dtype
   rt.add(a);
   rt.add(b);
   auto [compute, result] = binary_dtypes(op, rt.result());
-  check_binary_dtype(op, compute, a, "a scalar");
+  check_binary_dtype(op, compute, a, b);
   return run_binary(op, a, scalar_tensor(b, compute, a.device()), compute, out_dtype.value_or(result), alpha);
 }
 
@@ -128,7 +135,7 @@ Tensor& binary_(ember_op op, Tensor& self, const Tensor& other, const Scalar& al
   EMBER_CHECK(can_cast(result, self.dtype()), sdk::op_name(op), "_: the result type ", dtype_name(result),
               " cannot be cast to the in-place output's dtype ", dtype_name(self.dtype()), " (", describe(self), " and ",
               describe(other), "); use the out-of-place form");
-  check_binary_dtype(op, compute, self, describe(other).c_str());
+  check_binary_dtype(op, compute, self, other);
   const DimVector shape = detail::broadcast_shapes(self.sizes(), other.sizes(), sdk::op_name(op));
   EMBER_CHECK(IntArrayRef(shape).equals(self.sizes()), sdk::op_name(op), "_: the operand of shape ",
               detail::shape_str(other.sizes()), " does not broadcast to the in-place output's shape ",

@@ -202,6 +202,7 @@ Tensor Tensor::softmax(int64_t dim, std::optional<Dtype> dtype) const {
   check_floating("softmax", x, {});
   const int64_t d = detail::wrap_dim(dim, x.dim(), "softmax");
   if (x.dim() == 0) return ones_like(x);
+  if (x.numel() == 0) return x.clone();  // nothing to normalise (and no maximum to shift by)
   Tensor shifted = (x - x.amax(d, true)).exp();
   return shifted.div_(shifted.sum(d, true));
 }
@@ -211,6 +212,7 @@ Tensor Tensor::log_softmax(int64_t dim, std::optional<Dtype> dtype) const {
   check_floating("log_softmax", x, {});
   const int64_t d = detail::wrap_dim(dim, x.dim(), "log_softmax");
   if (x.dim() == 0) return zeros_like(x);
+  if (x.numel() == 0) return x.clone();  // nothing to normalise (and no maximum to shift by)
   Tensor shifted = x - x.amax(d, true);
   return shifted.sub_(shifted.exp().sum(d, true).log());
 }

@@ -262,6 +262,7 @@ std::vector<Tensor> Tensor::split(int64_t split_size, int64_t d) const {
 }
 
 std::vector<Tensor> Tensor::split(IntArrayRef split_sizes, int64_t d) const {
+  EMBER_CHECK(dim() > 0, "split: cannot split a 0-d tensor");
   d = wrap_dim(d, dim(), "split");
   int64_t total = 0;
   for (int64_t s : split_sizes) total += s;
@@ -278,12 +279,15 @@ std::vector<Tensor> Tensor::split(IntArrayRef split_sizes, int64_t d) const {
 
 std::vector<Tensor> Tensor::chunk(int64_t chunks, int64_t d) const {
   EMBER_CHECK(chunks > 0, "chunk: the number of chunks must be positive, got ", chunks);
+  EMBER_CHECK(dim() > 0, "chunk: cannot chunk a 0-d tensor; it needs at least one dimension");
   d = wrap_dim(d, dim(), "chunk");
-  const int64_t each = (size(d) + chunks - 1) / chunks;
-  return split(std::max<int64_t>(each, 1), d);
+  // As PyTorch: an empty dim gives `chunks` empty parts.
+  if (size(d) == 0) return std::vector<Tensor>(size_t(chunks), slice(d, 0, 0));
+  return split((size(d) + chunks - 1) / chunks, d);
 }
 
 std::vector<Tensor> Tensor::unbind(int64_t d) const {
+  EMBER_CHECK(dim() > 0, "unbind: cannot unbind a 0-d tensor");
   d = wrap_dim(d, dim(), "unbind");
   std::vector<Tensor> out;
   for (int64_t i = 0; i < size(d); ++i) out.push_back(select(d, i));
