@@ -342,6 +342,8 @@ TEST(Chunk, OfAnEmptyTensorGivesNEmptyChunks) {
   auto c = zeros({0}).chunk(3);  // zeros(0).chunk(3): three empty tensors
   ASSERT_EQ(c.size(), 3u);
   for (const Tensor& part : c) EXPECT_GEOMETRY(part, ({0}), ({1}), 0);
+  EXPECT_FALSE(c[0].is_same(c[1]));  // separate tensors that share the storage
+  EXPECT_TRUE(c[0].is_alias_of(c[1]));
 }
 
 TEST(Chunk, NonPositiveCountOrAScalarThrows) {

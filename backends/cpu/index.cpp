@@ -13,9 +13,11 @@ namespace {
             std::to_string(dim) + " with size " + std::to_string(size));
 }
 
+// As PyTorch's index_select, gather and scatter_add: no negative indices
+// (Python-style wrapping is the business of index(), which wraps first).
 inline int64_t checked(const char* op, int64_t index, int64_t size, int64_t dim) {
-  if (index < -size || index >= size) out_of_range(op, index, size, dim);
-  return index < 0 ? index + size : index;
+  if (index < 0 || index >= size) out_of_range(op, index, size, dim);
+  return index;
 }
 
 // out = src.index_select(dim, index): out's dim `dim` has index.numel() entries.

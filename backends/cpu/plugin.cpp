@@ -88,6 +88,7 @@ void register_cpu(sdk::Registrar& r) {
   register_copy_kernels(r, type);
   register_index_kernels(r, type);
   register_random_kernels(r, type);
+  register_softmax_kernels(r, type);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // repeat, and Python-style indexing with index({...}).
 #include "ember/indexing.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "dispatch/dispatch.h"
@@ -260,7 +261,8 @@ Indexed apply_basic(const Tensor& self, const std::vector<TensorIndex>& indices)
 // flattened into one, placed where PyTorch puts the result dims: in place
 // when the indexed dims are adjacent, first otherwise.
 struct Advanced {
-  Tensor source;      // dims: before..., flat, after...
+  Tensor permuted;    // the view with the indexed dims moved together, at `position`
+  Tensor source;      // `permuted` with the indexed dims flattened into one (a copy when not viewable)
   Tensor linear;      // int64, broadcast index shape
   int64_t position;   // where the flat dim sits in source
 };
@@ -303,7 +305,7 @@ Advanced prepare_advanced(const Indexed& r) {
   for (int64_t k = 0; k < position; ++k) flat_shape.push_back(p.size(k));
   flat_shape.push_back(flat);
   for (int64_t k = position + int64_t(r.advanced.size()); k < p.dim(); ++k) flat_shape.push_back(p.size(k));
-  return {p.reshape(flat_shape), linear, position};
+  return {p, p.reshape(flat_shape), linear, position};
 }
 
 }  // namespace
@@ -325,23 +327,41 @@ Tensor Tensor::index(std::initializer_list<indexing::TensorIndex> indices) const
 }
 
 Tensor& Tensor::index_put_(std::initializer_list<indexing::TensorIndex> indices, const Tensor& value) {
+  EMBER_CHECK(value.device() == device(), "index_put_: the value (", describe(value), ") must be on the device of self (",
+              describe(*this), "); move it with .to(device)");
   std::vector<TensorIndex> list(indices);
-  Indexed r = apply_basic(*this, list);
+  Indexed r = apply_basic(*this, list);  // basic indices only ever make views of self
   if (r.advanced.empty()) {
     r.view.copy_(value);
     return *this;
   }
-  // Scatter through a flat view: each selected slot gets its value.
+  // Every index is checked (prepare_advanced) before anything is written.
   Advanced a = prepare_advanced(r);
-  EMBER_CHECK(a.source.is_alias_of(*this) && a.source.storage_offset() >= 0,
-              "index_put_: indexing this non-contiguous tensor needs a copy, so the write would be lost; call "
-              ".contiguous() first");
-  Tensor result_shape_view = a.source.index_select(a.position, a.linear.reshape({-1}));
-  Tensor values = value.to(dtype()).expand(this->index(list).sizes()).reshape(result_shape_view.sizes());
-  Tensor idx = a.linear.reshape({-1});
-  for (int64_t k = 0; k < idx.numel(); ++k) {
-    const int64_t slot = idx[k].item<int64_t>();
-    a.source.select(a.position, slot).copy_(values.select(a.position, k));
+  const int64_t n_adv = int64_t(r.advanced.size());
+  DimVector result_shape, slots_shape;
+  for (int64_t k = 0; k < a.position; ++k) result_shape.push_back(a.permuted.size(k));
+  slots_shape = result_shape;
+  for (int64_t s : a.linear.sizes()) result_shape.push_back(s);
+  slots_shape.push_back(a.linear.numel());
+  for (int64_t k = a.position + n_adv; k < a.permuted.dim(); ++k) {
+    result_shape.push_back(a.permuted.size(k));
+    slots_shape.push_back(a.permuted.size(k));
+  }
+  const Tensor values = value.to(dtype()).expand(result_shape).reshape(slots_shape);
+  // Write slot by slot through views of self (never through a copy): select
+  // each indexed dim of the permuted view in turn, from the linear index.
+  const std::vector<int64_t> linear = a.linear.reshape({-1}).to_vector<int64_t>();
+  std::vector<int64_t> coord(static_cast<size_t>(n_adv));
+  for (size_t k = 0; k < linear.size(); ++k) {
+    int64_t rest = linear[k];
+    for (int64_t i = n_adv - 1; i >= 0; --i) {
+      const int64_t size = a.permuted.size(a.position + i);
+      coord[size_t(i)] = rest % size;
+      rest /= size;
+    }
+    Tensor target = a.permuted;
+    for (int64_t i = 0; i < n_adv; ++i) target = target.select(a.position, coord[size_t(i)]);
+    target.copy_(values.select(a.position, int64_t(k)));
   }
   return *this;
 }

@@ -197,12 +197,25 @@ Tensor Tensor::any(int64_t dim, bool keepdim) const {
   return reduce(EMBER_OP_ANY, *this, IntArrayRef(dim), keepdim, kBool, "any");
 }
 
+namespace {
+// softmax and log_softmax are overridable composites: a device's fused kernel
+// when it registers one, else composed from primitives.
+std::optional<Tensor> fused_softmax(ember_op op, const Tensor& x, int64_t dim) {
+  if (x.dim() == 0 || !dispatch::has_kernel(op, x.device().type().id())) return std::nullopt;
+  Tensor out = make_tensor(x.sizes(), x.dtype(), x.device());
+  if (out.numel() == 0) return out;
+  const int64_t ints[1] = {dim};
+  dispatch::call(op, {&x, 1}, {&out, 1}, {}, ints);
+  return out;
+}
+}  // namespace
+
 Tensor Tensor::softmax(int64_t dim, std::optional<Dtype> dtype) const {
   Tensor x = dtype ? to(*dtype) : *this;
   check_floating("softmax", x, {});
   const int64_t d = detail::wrap_dim(dim, x.dim(), "softmax");
+  if (auto fused = fused_softmax(EMBER_OP_SOFTMAX, x, d)) return *fused;
   if (x.dim() == 0) return ones_like(x);
-  if (x.numel() == 0) return x.clone();  // nothing to normalise (and no maximum to shift by)
   Tensor shifted = (x - x.amax(d, true)).exp();
   return shifted.div_(shifted.sum(d, true));
 }
@@ -211,8 +224,8 @@ Tensor Tensor::log_softmax(int64_t dim, std::optional<Dtype> dtype) const {
   Tensor x = dtype ? to(*dtype) : *this;
   check_floating("log_softmax", x, {});
   const int64_t d = detail::wrap_dim(dim, x.dim(), "log_softmax");
+  if (auto fused = fused_softmax(EMBER_OP_LOG_SOFTMAX, x, d)) return *fused;
   if (x.dim() == 0) return zeros_like(x);
-  if (x.numel() == 0) return x.clone();  // nothing to normalise (and no maximum to shift by)
   Tensor shifted = x - x.amax(d, true);
   return shifted.sub_(shifted.exp().sum(d, true).log());
 }

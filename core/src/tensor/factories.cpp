@@ -8,6 +8,7 @@
 #include "dispatch/dispatch.h"
 #include "ember/functions.h"
 #include "ember/runtime.h"
+#include "ember/sdk/half.h"
 #include "plugin/loader.h"
 #include "tensor/make.h"
 
@@ -168,43 +169,151 @@ Tensor arange(const Scalar& start, const Scalar& end, const TensorOptions& optio
 Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, const TensorOptions& options) {
   const bool any_float = start.is_floating_point() || end.is_floating_point() || step.is_floating_point();
   const Dtype dtype = options.dtype_opt().value_or(any_float ? kDefaultFloat : kInt64);
-  const double s = start.to_double(), e = end.to_double(), st = step.to_double();
-  EMBER_CHECK(st != 0, "arange: step must be nonzero");
+  EMBER_CHECK(dtype != kBool, "arange: not implemented for bool (as in PyTorch); ask for a numeric dtype");
+  // As PyTorch, an integral output computes in integers: start, end and step
+  // are truncated first (arange(0, 5, 1.5, dtype=int64) is 0, 1, 2, 3, 4).
+  const bool integral = is_integral(dtype);
+  const Scalar first = integral ? Scalar(start.to_long()) : start;
+  const Scalar last = integral ? Scalar(end.to_long()) : end;
+  const Scalar stride = integral ? Scalar(step.to_long()) : step;
+  const double s = first.to_double(), e = last.to_double(), st = stride.to_double();
+  EMBER_CHECK(st != 0, "arange: step must be nonzero",
+              integral && step.is_floating_point() ? " (it is truncated for an integral dtype)" : "");
   EMBER_CHECK(std::isfinite(s) && std::isfinite(e), "arange: start and end must be finite, got ", s, " and ", e);
   EMBER_CHECK((st > 0 && e >= s) || (st < 0 && e <= s), "arange: upper bound and larger bound inconsistent with step sign (start=",
               s, ", end=", e, ", step=", st, ")");
-  // PyTorch computes the length in double, or exactly for integer arguments.
+  // The length: exact for int64 outputs and integer arguments; otherwise
+  // ceil((end - start) / step) in double from the arguments as given (PyTorch
+  // sizes every other dtype from the untruncated values).
   int64_t n;
-  if (!any_float) {
-    const int64_t a = start.to_long(), b = end.to_long(), c = step.to_long();
+  if (dtype == kInt64 || !any_float) {
+    const int64_t a = first.to_long(), b = last.to_long(), c = stride.to_long();
     n = c > 0 ? (b - a + c - 1) / c : (a - b + (-c) - 1) / (-c);
   } else {
-    n = int64_t(std::ceil((e - s) / st));
+    n = int64_t(std::ceil((end.to_double() - start.to_double()) / step.to_double()));
   }
   Tensor t = make_tensor({n}, dtype, options.device().normalized());
   if (n > 0) {
-    const ember_scalar params[2] = {dispatch::to_abi(start), dispatch::to_abi(step)};
+    const ember_scalar params[2] = {dispatch::to_abi(first), dispatch::to_abi(stride)};
     dispatch::call(EMBER_OP_ARANGE, {}, {&t, 1}, params);
   }
   return with_grad(t, options);
 }
 
+namespace {
+
+// Note [linspace]
+// linspace is computed on the host, element for element as PyTorch 1.13's CPU
+// kernel (AVX2 build) computes it, so results are bit-identical to torch's:
+//  - step = (end - start) / (steps - 1) in the output type (double for
+//    integers); element i is start + i*step in the first half and
+//    end - (steps-1-i)*step in the second, so both ends are exact; both are
+//    one fused multiply-add (the compiler contracts them in PyTorch's build);
+//  - the output goes in pairs of 32-byte vectors while a whole pair fits:
+//    each vector's lane k is base + k*step (rounded twice, no FMA) where base
+//    is the formula above at the vector's first index (truncated to the type
+//    for integers); the rest is element by element;
+//  - float16 and bfloat16 round to their type after every operation (c10's
+//    Half and BFloat16 arithmetic), in vectors of 16 lanes.
+// PyTorch splits more than 32768 steps among its threads, each restarting
+// the vectors at its chunk; Ember computes them as one chunk.
+template <typename T>
+T no_contract(T v) {  // keeps `a + b * c` from becoming one fused operation
+  volatile T barrier = v;
+  return barrier;
+}
+
+template <typename T>
+void linspace_floating(T* out, int64_t n, T start, T end) {
+  constexpr int64_t lanes = 32 / int64_t(sizeof(T));
+  const T step = (end - start) / T(n - 1);
+  const int64_t half = n / 2;
+  auto at = [&](int64_t i) { return i < half ? std::fma(step, T(i), start) : std::fma(-step, T(n - 1 - i), end); };
+  auto vector = [&](int64_t i) {
+    const T base = at(i);
+    out[i] = base;
+    for (int64_t k = 1; k < lanes; ++k) out[i + k] = base + no_contract(T(k) * step);
+  };
+  int64_t i = 0;
+  for (; i + 2 * lanes <= n; i += 2 * lanes) {
+    vector(i);
+    vector(i + lanes);
+  }
+  for (; i < n; ++i) out[i] = at(i);
+}
+
+template <typename T>
+void linspace_integral(T* out, int64_t n, int64_t start_value, int64_t end_value) {
+  constexpr int64_t lanes = 32 / int64_t(sizeof(T));
+  const T start = T(start_value), end = T(end_value);
+  const double step = (double(end) - double(start)) / double(n - 1);
+  const int64_t half = n / 2;
+  auto at = [&](int64_t i) {
+    return T(i < half ? std::fma(step, double(i), double(start)) : std::fma(-step, double(n - 1 - i), double(end)));
+  };
+  auto vector = [&](int64_t i) {
+    const T base = at(i);
+    out[i] = base;
+    for (int64_t k = 1; k < lanes; ++k) out[i + k] = T(double(base) + no_contract(double(k) * step));
+  };
+  int64_t i = 0;
+  for (; i + 2 * lanes <= n; i += 2 * lanes) {
+    vector(i);
+    vector(i + lanes);
+  }
+  for (; i < n; ++i) out[i] = at(i);
+}
+
+template <typename H>  // sdk::Half or sdk::BFloat16
+void linspace_16bit(H* out, int64_t n, double start_value, double end_value) {
+  constexpr int64_t lanes = 16;
+  auto r = [](float v) { return float(H(v)); };  // one c10 operation's rounding
+  const float start = r(float(start_value)), end = r(float(end_value));
+  const float step = r(r(end - start) / r(float(n - 1)));
+  const int64_t half = n / 2;
+  auto at = [&](int64_t i) {
+    return i < half ? r(start + r(step * r(float(i)))) : r(end - r(step * r(float(n - 1 - i))));
+  };
+  auto vector = [&](int64_t i) {
+    const float base = at(i);
+    out[i] = H(base);
+    for (int64_t k = 1; k < lanes; ++k) out[i + k] = H(base + r(r(float(k)) * step));
+  };
+  int64_t i = 0;
+  for (; i + 2 * lanes <= n; i += 2 * lanes) {
+    vector(i);
+    vector(i + lanes);
+  }
+  for (; i < n; ++i) out[i] = H(at(i));
+}
+
+}  // namespace
+
 Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, const TensorOptions& options) {
   EMBER_CHECK(steps >= 0, "linspace: number of steps must be non-negative, got ", steps);
   const Dtype dtype = options.dtype();
+  EMBER_CHECK(dtype != kBool, "linspace: not implemented for bool (as in PyTorch); ask for a numeric dtype and ",
+              "compare, or convert the result with .to(ember::kBool)");
   const Device device = options.device().normalized();
-  if (steps == 0) return with_grad(make_tensor({0}, dtype, device), options);
-  if (steps == 1) return full({1}, start, options);
-  // PyTorch's kernel: start + i*step for the first half, end - (steps-1-i)*step
-  // for the second, so both ends are exact.
+  device_registry::require(device);
+  Tensor host = make_tensor({steps}, dtype, Device(kCPU));
+  void* p = host.data_ptr();
   const double a = start.to_double(), b = end.to_double();
-  const Dtype compute = is_floating_point(dtype) ? (dtype == kFloat64 ? kFloat64 : kFloat32) : kFloat64;
-  const double step = (b - a) / double(steps - 1);
-  Tensor idx = arange(0, steps, TensorOptions().dtype(compute).device(device));
-  Tensor head = idx * step + a;
-  Tensor tail = b - (double(steps - 1) - idx) * step;
-  Tensor out = where(idx < double(steps / 2), head, tail);
-  return with_grad(out.to(dtype), options);
+  if (steps == 1) {
+    host.fill_(start);
+  } else if (steps > 1) {
+    switch (dtype) {
+      case kFloat32: linspace_floating(static_cast<float*>(p), steps, float(a), float(b)); break;
+      case kFloat64: linspace_floating(static_cast<double*>(p), steps, a, b); break;
+      case kInt32: linspace_integral(static_cast<int32_t*>(p), steps, start.to_long(), end.to_long()); break;
+      case kInt64: linspace_integral(static_cast<int64_t*>(p), steps, start.to_long(), end.to_long()); break;
+      case kUInt8: linspace_integral(static_cast<uint8_t*>(p), steps, start.to_long(), end.to_long()); break;
+      case kFloat16: linspace_16bit(static_cast<sdk::Half*>(p), steps, a, b); break;
+      case kBFloat16: linspace_16bit(static_cast<sdk::BFloat16*>(p), steps, a, b); break;
+      case kBool: break;
+    }
+  }
+  return with_grad(host.to(device), options);
 }
 
 Tensor eye(int64_t n, const TensorOptions& options) { return eye(n, n, options); }

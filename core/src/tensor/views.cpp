@@ -282,7 +282,11 @@ std::vector<Tensor> Tensor::chunk(int64_t chunks, int64_t d) const {
   EMBER_CHECK(dim() > 0, "chunk: cannot chunk a 0-d tensor; it needs at least one dimension");
   d = wrap_dim(d, dim(), "chunk");
   // As PyTorch: an empty dim gives `chunks` empty parts.
-  if (size(d) == 0) return std::vector<Tensor>(size_t(chunks), slice(d, 0, 0));
+  if (size(d) == 0) {
+    std::vector<Tensor> out;
+    for (int64_t i = 0; i < chunks; ++i) out.push_back(slice(d, 0, 0));  // distinct handles
+    return out;
+  }
   return split((size(d) + chunks - 1) / chunks, d);
 }
 

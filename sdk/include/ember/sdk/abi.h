@@ -86,7 +86,8 @@ typedef struct ember_scalar {
   int64_t i;
 } ember_scalar;
 
-/* The primitive ops: the set a backend implements to run all of Ember.
+/* The ops a backend can implement: the primitives, the set that runs all of
+ * Ember, then composites that a backend may accelerate.
  * Semantics of each (inputs, outputs, scalars, ints) are in
  * docs/writing-a-backend.md and sdk/include/ember/sdk/ops.h. Append only. */
 typedef enum ember_op {
@@ -154,6 +155,10 @@ typedef enum ember_op {
   EMBER_OP_RANDINT,   /* out[0] ~ integers in [scalars[0], scalars[1]) */
   EMBER_OP_BERNOULLI, /* out[0] ~ Bernoulli(scalars[0]) */
   EMBER_OP_RANDPERM,  /* out[0] (1-d, int) = a random permutation of 0..n-1 */
+  /* Overridable composites: the core composes these from the primitives
+   * above unless the device registers a kernel (no CPU fallback needed). */
+  EMBER_OP_SOFTMAX,     /* in[0] -> out[0] (same shape, floating); ints[0] = dim */
+  EMBER_OP_LOG_SOFTMAX, /* in[0] -> out[0]; ints[0] = dim */
   EMBER_OP_COUNT
 } ember_op;
 

@@ -17,7 +17,10 @@ inline constexpr const char* kOpNames[] = {
     "bmm",
     "copy", "fill", "arange", "index_select", "gather", "scatter_add",
     "uniform", "normal", "randint", "bernoulli", "randperm",
+    "softmax", "log_softmax",
 };
+// Ops from here on are composites: without a kernel, the core composes them.
+inline constexpr int32_t kFirstCompositeOp = EMBER_OP_SOFTMAX;
 static_assert(sizeof(kOpNames) / sizeof(kOpNames[0]) == EMBER_OP_COUNT,
               "every ember_op needs a name in kOpNames (in enum order)");
 

@@ -1,0 +1,105 @@
+// Fused softmax and log_softmax along one dim: one pass for the maximum, one
+// for the sum of exponentials, one to write — instead of the five ops and
+// four temporaries of the composite.
+#include <tbb/parallel_for.h>
+
+#include <cmath>
+#include <limits>
+
+#include "kernels.h"
+#include "loops.h"
+
+namespace ember::cpu {
+namespace {
+
+template <typename T, bool Log>
+void softmax_typed(const ember_op_call& call) {
+  using Acc = std::conditional_t<std::is_same_v<T, double>, double, float>;
+  const ember_tensor &in_t = call.inputs[0], &out_t = call.outputs[0];
+  const int dim = int(call.ints[0]);
+  const int64_t n = in_t.sizes[dim], in_stride = in_t.strides[dim], out_stride = out_t.strides[dim];
+  // Every slice along `dim` starts at a point of the other dims.
+  ember_tensor in_view = in_t, out_view = out_t;
+  int64_t sizes[kMaxDims];
+  for (int d = 0; d < in_t.ndim; ++d) sizes[d] = d == dim ? 1 : in_t.sizes[d];
+  in_view.sizes = out_view.sizes = sizes;
+  auto plan = make_plan<2>({&out_view, &in_view});
+  auto one_slice = [&](T* out, const T* in) {
+    // Maximum and sum in 8 independent lanes (vectorisable, fixed order).
+    Acc lanes[8];
+    for (auto& l : lanes) l = -std::numeric_limits<Acc>::infinity();
+    bool nan = false;
+    int64_t i = 0;
+    if (in_stride == 1)
+      for (; i + 8 <= n; i += 8)
+        for (int j = 0; j < 8; ++j) {
+          const Acc v = Acc(in[i + j]);
+          nan |= v != v;
+          lanes[j] = v > lanes[j] ? v : lanes[j];
+        }
+    Acc max = lanes[0];
+    for (int j = 1; j < 8; ++j) max = lanes[j] > max ? lanes[j] : max;
+    for (; i < n; ++i) {
+      const Acc v = Acc(in[i * in_stride]);
+      nan |= v != v;
+      max = v > max ? v : max;
+    }
+    if (nan) max = std::numeric_limits<Acc>::quiet_NaN();
+    // An infinite maximum would give inf - inf; PyTorch shifts by 0 there.
+    const Acc shift = std::isinf(max) ? Acc(0) : max;
+    Acc sums[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    if (in_stride == 1 && out_stride == 1 && !Log) {
+      // Write the exponentials once and scale them in place.
+      for (i = 0; i + 8 <= n; i += 8)
+        for (int j = 0; j < 8; ++j) {
+          const Acc e = std::exp(Acc(in[i + j]) - shift);
+          out[i + j] = T(e);
+          sums[j] += e;
+        }
+      for (; i < n; ++i) {
+        const Acc e = std::exp(Acc(in[i]) - shift);
+        out[i] = T(e);
+        sums[0] += e;
+      }
+      Acc sum = 0;
+      for (Acc v : sums) sum += v;
+      const Acc scale = Acc(1) / sum;
+      for (i = 0; i < n; ++i) out[i] = T(Acc(out[i]) * scale);
+      return;
+    }
+    for (i = 0; i < n; ++i) sums[i & 7] += std::exp(Acc(in[i * in_stride]) - shift);
+    Acc sum = 0;
+    for (Acc v : sums) sum += v;
+    if constexpr (Log) {
+      const Acc log_sum = std::log(sum) + shift;
+      for (i = 0; i < n; ++i) out[i * out_stride] = T(Acc(in[i * in_stride]) - log_sum);
+    } else {
+      for (i = 0; i < n; ++i) out[i * out_stride] = T(std::exp(Acc(in[i * in_stride]) - shift) / sum);
+    }
+  };
+  for_each_run(plan, [&](const std::array<char*, 2>& p, int64_t count, const std::array<int64_t, 2>& s) {
+    for (int64_t j = 0; j < count; ++j)
+      one_slice(reinterpret_cast<T*>(p[0] + j * s[0]), reinterpret_cast<const T*>(p[1] + j * s[1]));
+  });
+}
+
+template <bool Log>
+int32_t softmax_entry(const ember_op_call* c) {
+  return sdk::guarded(c->error, c->error_capacity, [&] {
+    const ember_op_call& call = *c;
+    if (call.inputs[0].dtype != call.outputs[0].dtype) sdk::fail("softmax: input and output dtypes differ");
+    sdk::dispatch_dtype(call.inputs[0].dtype, [&]<typename T>() {
+      if constexpr (std::is_floating_point_v<compute_t<T>>) softmax_typed<T, Log>(call);
+      else sdk::unsupported("softmax needs a floating point tensor");
+    });
+  });
+}
+
+}  // namespace
+
+void register_softmax_kernels(sdk::Registrar& r, int32_t type) {
+  r.kernel(EMBER_OP_SOFTMAX, type, softmax_entry<false>);
+  r.kernel(EMBER_OP_LOG_SOFTMAX, type, softmax_entry<true>);
+}
+
+}  // namespace ember::cpu
