@@ -71,8 +71,10 @@ void softmax_typed(const ember_op_call& call) {
     Acc sum = 0;
     for (Acc v : sums) sum += v;
     if constexpr (Log) {
-      const Acc log_sum = std::log(sum) + shift;
-      for (i = 0; i < n; ++i) out[i * out_stride] = T(Acc(in[i * in_stride]) - log_sum);
+      // (x - max) - log(sum), in that order, as PyTorch: adding max to the
+      // log first would round away the small differences of large inputs.
+      const Acc log_sum = std::log(sum);
+      for (i = 0; i < n; ++i) out[i * out_stride] = T((Acc(in[i * in_stride]) - shift) - log_sum);
     } else {
       for (i = 0; i < n; ++i) out[i * out_stride] = T(std::exp(Acc(in[i * in_stride]) - shift) / sum);
     }

@@ -1,6 +1,7 @@
 #pragma once
 // TensorOptions: the builder that factories take (dtype, device, requires_grad).
 #include <optional>
+#include <type_traits>
 
 #include "ember/device.h"
 #include "ember/dtype.h"
@@ -13,7 +14,10 @@ class TensorOptions {
   TensorOptions(Dtype d) : dtype_(d) {}
   TensorOptions(Device d) : device_(d) {}
   TensorOptions(DeviceType t) : device_(Device(t)) {}
-  TensorOptions(const char* device) : device_(Device(device)) {}
+  // A device string ("cpu", "cuda:1"). A template, so that a literal 0 (a null
+  // pointer constant) is not a TensorOptions: arange(5, 0) must mean the numbers.
+  template <typename Char, std::enable_if_t<std::is_same_v<Char, char>, int> = 0>
+  TensorOptions(const Char* device) : device_(Device(device)) {}
 
   TensorOptions dtype(Dtype d) const noexcept {
     auto o = *this;

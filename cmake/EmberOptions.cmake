@@ -1,0 +1,27 @@
+# ember_backend_option(<NAME> <doc> [DEFAULT AUTO|ON|OFF])
+#   Defines EMBER_BACKEND_<NAME> (AUTO, ON or OFF). After probing for the
+#   backend's toolchain, call ember_backend_enabled(<NAME> <found> <out-var>):
+#   AUTO builds when found, ON fails the configure when not, OFF never builds.
+function(ember_backend_option name doc)
+  cmake_parse_arguments(ARG "" "DEFAULT" "" ${ARGN})
+  if(NOT ARG_DEFAULT)
+    set(ARG_DEFAULT AUTO)
+  endif()
+  set(EMBER_BACKEND_${name} ${ARG_DEFAULT} CACHE STRING "${doc} (AUTO, ON or OFF)")
+  set_property(CACHE EMBER_BACKEND_${name} PROPERTY STRINGS AUTO ON OFF)
+endfunction()
+
+function(ember_backend_enabled name found out)
+  set(value ${EMBER_BACKEND_${name}})
+  if(value STREQUAL "OFF")
+    set(${out} FALSE PARENT_SCOPE)
+  elseif(found)
+    set(${out} TRUE PARENT_SCOPE)
+    message(STATUS "Ember: building the ${name} backend")
+  elseif(value STREQUAL "ON")
+    message(FATAL_ERROR "EMBER_BACKEND_${name}=ON, but its toolchain was not found")
+  else()
+    set(${out} FALSE PARENT_SCOPE)
+    message(STATUS "Ember: not building the ${name} backend (toolchain not found)")
+  endif()
+endfunction()
