@@ -8,9 +8,49 @@
 
 #include "kernels.h"
 #include "loops.h"
+#include "vec_math.h"
 
 namespace ember::cpu {
 namespace {
+
+// float: the vectorisable exp; double: libm's.
+inline float exp_of(float x) { return exp_vectorisable(x); }
+inline double exp_of(double x) { return std::exp(x); }
+
+// One contiguous slice in simple loops the compiler vectorises: maximum,
+// exponentials written once, their sum in 16 fixed lanes, then a scale (or,
+// for log_softmax, (x - max) - log(sum) — in that order, as PyTorch, since
+// adding max to the log first rounds away small differences of large inputs).
+// A nan input needs no test: it makes the sum, and so every output, nan.
+template <typename Acc, bool Log>
+void contiguous_slice(Acc* __restrict out, const Acc* __restrict in, int64_t n) {
+  constexpr int kLanes = 16;
+  Acc lanes[kLanes];
+  for (auto& l : lanes) l = -std::numeric_limits<Acc>::infinity();
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    for (int j = 0; j < kLanes; ++j) lanes[j] = in[i + j] > lanes[j] ? in[i + j] : lanes[j];
+  Acc max = lanes[0];
+  for (int j = 1; j < kLanes; ++j) max = lanes[j] > max ? lanes[j] : max;
+  for (; i < n; ++i) max = in[i] > max ? in[i] : max;
+  // An infinite maximum would give inf - inf; PyTorch shifts by 0 there.
+  const Acc shift = std::isinf(max) ? Acc(0) : max;
+  Acc* exps = out;
+  for (i = 0; i < n; ++i) exps[i] = exp_of(in[i] - shift);
+  Acc sums[kLanes] = {};
+  for (i = 0; i + kLanes <= n; i += kLanes)
+    for (int j = 0; j < kLanes; ++j) sums[j] += exps[i + j];
+  for (; i < n; ++i) sums[0] += exps[i];
+  Acc sum = 0;
+  for (Acc v : sums) sum += v;
+  if constexpr (Log) {
+    const Acc log_sum = std::log(sum);
+    for (i = 0; i < n; ++i) out[i] = (in[i] - shift) - log_sum;
+  } else {
+    const Acc scale = Acc(1) / sum;
+    for (i = 0; i < n; ++i) out[i] *= scale;
+  }
+}
 
 template <typename T, bool Log>
 void softmax_typed(const ember_op_call& call) {
@@ -25,58 +65,23 @@ void softmax_typed(const ember_op_call& call) {
   in_view.sizes = out_view.sizes = sizes;
   auto plan = make_plan<2>({&out_view, &in_view});
   auto one_slice = [&](T* out, const T* in) {
-    // Maximum and sum in 8 independent lanes (vectorisable, fixed order).
-    Acc lanes[8];
-    for (auto& l : lanes) l = -std::numeric_limits<Acc>::infinity();
-    bool nan = false;
-    int64_t i = 0;
-    if (in_stride == 1)
-      for (; i + 8 <= n; i += 8)
-        for (int j = 0; j < 8; ++j) {
-          const Acc v = Acc(in[i + j]);
-          nan |= v != v;
-          lanes[j] = v > lanes[j] ? v : lanes[j];
-        }
-    Acc max = lanes[0];
-    for (int j = 1; j < 8; ++j) max = lanes[j] > max ? lanes[j] : max;
-    for (; i < n; ++i) {
+    if constexpr (std::is_same_v<T, Acc>) {
+      if (in_stride == 1 && out_stride == 1) return contiguous_slice<Acc, Log>(out, in, n);
+    }
+    // Strided or half-precision slices: the same steps, one element at a time.
+    Acc max = -std::numeric_limits<Acc>::infinity();
+    for (int64_t i = 0; i < n; ++i) {
       const Acc v = Acc(in[i * in_stride]);
-      nan |= v != v;
-      max = v > max ? v : max;
+      max = v > max ? v : max;  // a nan input makes every output nan below
     }
-    if (nan) max = std::numeric_limits<Acc>::quiet_NaN();
-    // An infinite maximum would give inf - inf; PyTorch shifts by 0 there.
     const Acc shift = std::isinf(max) ? Acc(0) : max;
-    Acc sums[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    if (in_stride == 1 && out_stride == 1 && !Log) {
-      // Write the exponentials once and scale them in place.
-      for (i = 0; i + 8 <= n; i += 8)
-        for (int j = 0; j < 8; ++j) {
-          const Acc e = std::exp(Acc(in[i + j]) - shift);
-          out[i + j] = T(e);
-          sums[j] += e;
-        }
-      for (; i < n; ++i) {
-        const Acc e = std::exp(Acc(in[i]) - shift);
-        out[i] = T(e);
-        sums[0] += e;
-      }
-      Acc sum = 0;
-      for (Acc v : sums) sum += v;
-      const Acc scale = Acc(1) / sum;
-      for (i = 0; i < n; ++i) out[i] = T(Acc(out[i]) * scale);
-      return;
-    }
-    for (i = 0; i < n; ++i) sums[i & 7] += std::exp(Acc(in[i * in_stride]) - shift);
     Acc sum = 0;
-    for (Acc v : sums) sum += v;
+    for (int64_t i = 0; i < n; ++i) sum += exp_of(Acc(in[i * in_stride]) - shift);
     if constexpr (Log) {
-      // (x - max) - log(sum), in that order, as PyTorch: adding max to the
-      // log first would round away the small differences of large inputs.
       const Acc log_sum = std::log(sum);
-      for (i = 0; i < n; ++i) out[i * out_stride] = T((Acc(in[i * in_stride]) - shift) - log_sum);
+      for (int64_t i = 0; i < n; ++i) out[i * out_stride] = T((Acc(in[i * in_stride]) - shift) - log_sum);
     } else {
-      for (i = 0; i < n; ++i) out[i * out_stride] = T(std::exp(Acc(in[i * in_stride]) - shift) / sum);
+      for (int64_t i = 0; i < n; ++i) out[i * out_stride] = T(exp_of(Acc(in[i * in_stride]) - shift) / sum);
     }
   };
   for_each_run(plan, [&](const std::array<char*, 2>& p, int64_t count, const std::array<int64_t, 2>& s) {

@@ -35,6 +35,9 @@ Dtype from_dl(DLDataType t) {
   if (t.code == kDLInt && t.bits == 32) return kInt32;
   if (t.code == kDLInt && t.bits == 64) return kInt64;
   if (t.code == kDLUInt && t.bits == 8) return kUInt8;
+  // kDLBool (code 6) arrived in DLPack 0.8, after the version Ember speaks.
+  EMBER_CHECK(t.code != 6, "from_dlpack: bool tensors (DLPack code 6, kDLBool) are not supported; ",
+              "have the producer export uint8 and convert with .to(ember::kBool)");
 
   EMBER_CHECK(false, "from_dlpack: unsupported DLPack dtype (code ", int(t.code), ", bits ", int(t.bits),
               "); Ember has float16/32/64, bfloat16, int32, int64 and uint8");
@@ -91,14 +94,22 @@ Tensor from_dlpack(DLManagedTensor* managed) {
                                             : detail::contiguous_strides(sizes).vec();
   int64_t extent = 1;
   for (int i = 0; i < dl.ndim; ++i) {
+    if (sizes[i] < 0 || strides[i] < 0) {
+      if (managed->deleter) managed->deleter(managed);
+      EMBER_CHECK(false, "from_dlpack: negative sizes or strides are not supported (shape ", detail::shape_str(sizes),
+                  ", strides ", detail::shape_str(strides), "); make the producer's array contiguous first");
+    }
     if (sizes[i] == 0) extent = 0;
     if (extent) extent += (sizes[i] - 1) * strides[i];
   }
-  // Point the storage at the first element when the offset is not a whole
-  // number of elements; otherwise keep data as the base and use the offset.
+  // Keep data as the base and the offset as a storage offset when it is a
+  // whole number of elements (a round trip keeps storage_offset()); otherwise
+  // point the storage at the first element.
+  const bool whole = dl.byte_offset % uint64_t(es) == 0;
+  const int64_t offset = whole ? int64_t(dl.byte_offset / uint64_t(es)) : 0;
   auto storage = std::make_shared<detail::Storage>();
-  storage->data = static_cast<char*>(dl.data) + dl.byte_offset;
-  storage->nbytes = size_t(extent * es);
+  storage->data = static_cast<char*>(dl.data) + (whole ? 0 : dl.byte_offset);
+  storage->nbytes = size_t((offset + extent) * es);
   storage->device = Device(kCPU);
   storage->deleter = [](void* ctx, void*) {
     auto* m = static_cast<DLManagedTensor*>(ctx);
@@ -109,6 +120,7 @@ Tensor from_dlpack(DLManagedTensor* managed) {
   impl->storage = std::move(storage);
   impl->sizes.assign(sizes);
   impl->strides.assign(strides);
+  impl->offset = offset;
   impl->dtype = dtype;
   impl->refresh();
   return Tensor(std::move(impl));
