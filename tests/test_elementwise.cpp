@@ -350,6 +350,10 @@ const double kLargeInplaceSum = 6.014225006103516;
 const Ref kLargeTransposedSamples{ember::kFloat32, {4}, {1, 60.152763, 25.628843, 2.231689}};
 // H.double().sum()
 const double kLargeTransposedSum = 1797994.4455637932;
+// BR[0, 0], BR[499, 299], BR[123, 45], BR[250, 299]  (K = torch.arange(500.).reshape(500, 1) * 0.01; V = (torch.arange(300, dtype=torch.float64) * 0.1).sin().float().reshape(1, 300); BR = (K - V).maximum(K * V))
+const Ref kLargeBroadcastSamples{ember::kFloat32, {4}, {0, 5.988495, 2.20753, 3.498495}};
+// BR.double().sum()
+const double kLargeBroadcastSum = 397754.5772359149;
 // END GENERATED
 
 // The inputs of the generator, spelled as there.
@@ -737,6 +741,17 @@ TEST(Elementwise, LargeTransposedInputs) {
   EXPECT_NEAR(host_sum(h), kLargeTransposedSum, 1e-6 * kLargeTransposedSum);
 }
 
+TEST(Elementwise, LargeBroadcast) {
+  const Tensor k = ember::arange(500, ember::kFloat32).reshape({500, 1}) * 0.01;
+  const Tensor v = (ember::arange(300, ember::kFloat64) * 0.1).sin().to(ember::kFloat32).reshape({1, 300});
+  const Tensor br = (k - v).maximum(k * v);  // (500, 300) from (500, 1) and (1, 300)
+  ASSERT_EQ(br.sizes(), std::vector<int64_t>({500, 300}));
+  const Tensor picks =
+      ember::stack({br.index({0, 0}), br.index({499, 299}), br.index({123, 45}), br.index({250, 299})});
+  EXPECT_TENSOR(picks, kLargeBroadcastSamples);
+  EXPECT_NEAR(host_sum(br), kLargeBroadcastSum, 1e-6 * 150000);
+}
+
 // ---------------------------------------------------------------- errors
 
 TEST(Elementwise, InPlaceResultThatCannotBeCastThrows) {
@@ -764,6 +779,20 @@ TEST(Elementwise, FailedOpsLeaveInputsUnchanged) {
   EXPECT_THROW(a.masked_fill_(ember::ones({2, 3}), 0.0), ember::Error);  // not a bool mask
   EXPECT_THROW(a.mul_(ember::ones({4})), ember::Error);
   EXPECT_TRUE(a.equal(A()));
+}
+
+TEST(Elementwise, InPlaceIntoAnExpandedTensorThrows) {
+  // Its elements share memory: each write would be read back by the next.
+  const Tensor base = ember::zeros({1, 3});
+  Tensor expanded = base.expand({2, 3});
+  const std::string message = error_of([&] { expanded.add_(1); });
+  EXPECT_NE(message.find("memory location"), std::string::npos) << message;
+  EXPECT_THROW(expanded.mul_(ember::ones({2, 3})), ember::Error);
+  EXPECT_THROW(expanded.relu_(), ember::Error);
+  EXPECT_THROW(expanded.clamp_(0, 1), ember::Error);
+  EXPECT_TRUE(base.equal(ember::zeros({1, 3})));
+  Tensor row = ember::zeros({3}).expand({1, 3});  // stride 0 over a dim of size 1 is fine
+  EXPECT_NO_THROW(row.add_(1));
 }
 
 TEST(Elementwise, BoolArithmeticErrors) {

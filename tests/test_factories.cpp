@@ -793,9 +793,20 @@ TEST(FromBlob, TheMemoryOutlivesTheTensor) {
   EXPECT_EQ(data, (std::vector<float>{1, 0, 0}));
 }
 
+TEST(FromBlob, BoundsFollowTheGeometry) {
+  float data[6] = {0, 1, 2, 3, 4, 5};
+  Tensor t = from_blob(data, {2, 3});
+  EXPECT_EQ(t.as_strided({3}, {2}, 1).to_vector<float>(), (std::vector<float>{1, 3, 5}));
+  EXPECT_ERROR_HAS(t.as_strided({3}, {2}, 2), "as_strided", "24 bytes");  // would read data[6]
+  Tensor none = from_blob(data, {2, 0});
+  EXPECT_EQ(none.numel(), 0);
+  EXPECT_EQ(none.as_strided({0}, {1}).numel(), 0);
+}
+
 TEST(FromBlob, BadArgumentsThrow) {
   float data[4] = {};
   EXPECT_ERROR_HAS(from_blob(data, {2, 2}, {1}), "from_blob", "2 sizes but 1 strides");
+  EXPECT_ERROR_HAS(from_blob(data, {2, -2}), "from_blob", "negative", "[2, -2]");
 }
 
 // ------------------------------------------------ empty, zeros, ones, full

@@ -117,6 +117,12 @@ const Ref kMaskFirstDim{ember::kInt64, {1, 3, 4}, {12, 13, 14, 15, 16, 17, 18, 1
 const Ref kMask2d{ember::kFloat32, {3, 4}, {0, 0.5, 1, 1.5, 4, 4.5, 5, 5.5, 10, 10.5, 11, 11.5}};
 // X[:, torch.tensor([True, False, True])]
 const Ref kMaskMiddle{ember::kInt64, {2, 2, 4}, {0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 20, 21, 22, 23}};
+// X[:, torch.tensor([1, 0, 1], dtype=torch.uint8), 2]  (a uint8 index is a mask)
+const Ref kByteMask{ember::kInt64, {2, 2}, {2, 10, 14, 22}};
+// X[:, torch.tensor(True), 1]  (a 0-d mask adds a dim)
+const Ref kZeroDimMask{ember::kInt64, {2, 1, 4}, {4, 5, 6, 7, 16, 17, 18, 19}};
+// X[1, False]
+const Ref kBoolIndex{ember::kInt64, {0, 3, 4}, {}};
 // X[:, torch.tensor([0, 2]), torch.tensor([1, 3])]  (adjacent: in place)
 const Ref kAdjacent{ember::kInt64, {2, 2}, {1, 11, 13, 23}};
 // X[torch.tensor([0, 1]), :, torch.tensor([1, 3])]  (non-adjacent: first)
@@ -280,6 +286,15 @@ TEST(Indexing, BoolMasks) {
   EXPECT_TENSOR(F().index({ember::tensor({{true, false, true}, {false, false, true}})}), kMask2d);
   EXPECT_TENSOR(X().index({Slice(), ember::tensor({true, false, true})}), kMaskMiddle);
   EXPECT_THROW(X().index({ember::tensor({true, false, true})}), ember::Error);  // 3 vs size 2
+}
+
+TEST(Indexing, ByteAndZeroDimMasks) {
+  EXPECT_TENSOR(X().index({Slice(), ember::tensor({1, 0, 1}, ember::kUInt8), 2}), kByteMask);
+  EXPECT_TENSOR(X().index({Slice(), ember::tensor(true), 1}), kZeroDimMask);
+  EXPECT_EQ(X().index({ember::tensor(true)}).sizes(), std::vector<int64_t>({1, 2, 3, 4}));
+  EXPECT_EQ(X().index({ember::tensor(false)}).sizes(), std::vector<int64_t>({0, 2, 3, 4}));
+  EXPECT_EQ(X().index({true}).sizes(), std::vector<int64_t>({1, 2, 3, 4}));
+  EXPECT_TENSOR(X().index({1, false}), kBoolIndex);
 }
 
 TEST(Indexing, TwoAdvancedIndices) {

@@ -119,7 +119,23 @@ typename Fold<T, Op>::Acc fold_contiguous(typename Fold<T, Op>::Acc acc, const T
   using Acc = typename F::Acc;
   constexpr bool lanes_sum = Op == EMBER_OP_SUM && std::is_floating_point_v<Acc>;
   constexpr bool lanes_extreme = (Op == EMBER_OP_AMAX || Op == EMBER_OP_AMIN) && std::is_floating_point_v<Acc>;
-  if constexpr (lanes_sum || lanes_extreme) {
+  if constexpr (lanes_sum && std::is_same_v<T, float>) {
+    // float sums: 16 float lanes over blocks of 1024 elements (vector adds at
+    // full width), each block's total then added in double — a two-level
+    // cascade, as accurate as PyTorch's and in a fixed order.
+    constexpr int64_t kBlock = 1024;
+    int64_t i = 0;
+    for (; i + kBlock <= n; i += kBlock) {
+      float lanes[16] = {};
+      for (int64_t b = 0; b < kBlock; b += 16)
+        for (int j = 0; j < 16; ++j) lanes[j] += p[i + b + j];
+      double block = 0;
+      for (float l : lanes) block += double(l);
+      acc += block;
+    }
+    for (; i < n; ++i) acc += double(p[i]);
+    return acc;
+  } else if constexpr (lanes_sum || lanes_extreme) {
     Acc lanes[8];
     for (auto& l : lanes) l = F::identity();
     bool nan = false;

@@ -240,4 +240,12 @@ r.add("kLargeTransposedSamples", torch.stack([H[0, 0], H[199, 299], H[57, 123], 
       "H[0, 0], H[199, 299], H[57, 123], H[100, 7]  (G = torch.arange(60000.).reshape(300, 200) * 1e-3; H = G.t() + (G.t() * 0.5).cos())")
 r.value("kLargeTransposedSum", "double", H.double().sum().item(), "H.double().sum()")
 
+K = torch.arange(500, dtype=torch.float32).reshape(500, 1) * 0.01
+V = (torch.arange(300, dtype=torch.float64) * 0.1).sin().float().reshape(1, 300)
+BR = (K - V).maximum(K * V)
+r.add("kLargeBroadcastSamples", torch.stack([BR[0, 0], BR[499, 299], BR[123, 45], BR[250, 299]]),
+      "BR[0, 0], BR[499, 299], BR[123, 45], BR[250, 299]  (K = torch.arange(500.).reshape(500, 1) * 0.01; "
+      "V = (torch.arange(300, dtype=torch.float64) * 0.1).sin().float().reshape(1, 300); BR = (K - V).maximum(K * V))")
+r.value("kLargeBroadcastSum", "double", BR.double().sum().item(), "BR.double().sum()")
+
 r.write("test_elementwise.cpp")

@@ -7,10 +7,13 @@ X = torch.arange(24).reshape(2, 3, 4) (int64) and F = X * 0.5 (float32) are
 built the same way in the test; each constant's comment is the PyTorch code
 that produced it.
 """
+import warnings
+
 import torch
 
 from op_refs import Refs
 
+warnings.filterwarnings("ignore")  # uint8 masks are deprecated
 r = Refs(__file__)
 t = torch.tensor
 
@@ -73,6 +76,10 @@ r.add("kMaskFirstDim", X[t([False, True])], "X[torch.tensor([False, True])]")
 r.add("kMask2d", F[t([[True, False, True], [False, False, True]])],
       "F[torch.tensor([[True, False, True], [False, False, True]])]")
 r.add("kMaskMiddle", X[:, t([True, False, True])], "X[:, torch.tensor([True, False, True])]")
+r.add("kByteMask", X[:, t([1, 0, 1], dtype=torch.uint8), 2],
+      "X[:, torch.tensor([1, 0, 1], dtype=torch.uint8), 2]  (a uint8 index is a mask)")
+r.add("kZeroDimMask", X[:, t(True), 1], "X[:, torch.tensor(True), 1]  (a 0-d mask adds a dim)")
+r.add("kBoolIndex", X[1, False], "X[1, False]")
 r.add("kAdjacent", X[:, t([0, 2]), t([1, 3])], "X[:, torch.tensor([0, 2]), torch.tensor([1, 3])]  (adjacent: in place)")
 r.add("kNonAdjacent", X[t([0, 1]), :, t([1, 3])], "X[torch.tensor([0, 1]), :, torch.tensor([1, 3])]  (non-adjacent: first)")
 r.add("kBroadcastIndices", X[t([[0], [1]]), :, t([1, 2, 3])],

@@ -207,7 +207,11 @@ Indexed apply_basic(const Tensor& self, const std::vector<TensorIndex>& indices)
     switch (i.kind()) {
       case TensorIndex::Kind::Integer:
       case TensorIndex::Kind::Slice: ++consumed; break;
-      case TensorIndex::Kind::Tensor: consumed += i.tensor().dtype() == kBool ? i.tensor().dim() : 1; break;
+      case TensorIndex::Kind::Tensor: {
+        const bool mask = i.tensor().dtype() == kBool || i.tensor().dtype() == kUInt8;
+        consumed += mask ? i.tensor().dim() : 1;
+        break;
+      }
       default: break;
     }
   }
@@ -238,15 +242,21 @@ Indexed apply_basic(const Tensor& self, const std::vector<TensorIndex>& indices)
         break;
       }
       case TensorIndex::Kind::Tensor: {
-        const Tensor& t = i.tensor();
-        if (t.dtype() == kBool) {
+        // A uint8 tensor is a mask, as in PyTorch (which deprecates it).
+        const Tensor t = i.tensor().dtype() == kUInt8 ? i.tensor().to(kBool) : i.tensor();
+        if (t.dtype() == kBool && t.dim() == 0) {
+          // A 0-d mask adds a dim, of size 1 (true) or 0 (false), like a bool.
+          r.view = r.view.unsqueeze(d);
+          r.advanced.emplace_back(d, tensor(std::vector<int64_t>(t.item<bool>() ? 1 : 0, 0)).to(self.device()));
+          ++d;
+        } else if (t.dtype() == kBool) {
           for (int64_t k = 0; k < t.dim(); ++k)
             EMBER_CHECK(t.size(k) == r.view.size(d + k), "index: the shape of the mask ", shape_str(t.sizes()),
                         " does not match the shape of the indexed tensor ", shape_str(r.view.sizes()), " at dim ",
                         d + k);
           for (Tensor& col : nonzero_columns(t)) r.advanced.emplace_back(d++, col);
         } else {
-          EMBER_CHECK(t.dtype() == kInt64 || t.dtype() == kInt32 || t.dtype() == kUInt8,
+          EMBER_CHECK(t.dtype() == kInt64 || t.dtype() == kInt32,
                       "index: tensors used as indices must be long, int, byte or bool tensors, got ", describe(t));
           r.advanced.emplace_back(d++, t.to(kInt64));
         }

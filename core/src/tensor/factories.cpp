@@ -56,9 +56,14 @@ Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, const Tenso
   impl->storage = std::make_shared<detail::Storage>();
   impl->storage->data = data;
   impl->storage->device = device;
-  int64_t extent = 1;
-  for (size_t k = 0; k < sizes.size(); ++k) extent += (sizes[k] - 1) * strides[k];
-  impl->storage->nbytes = size_t(std::max<int64_t>(extent, 0) * element_size(options.dtype()));
+  int64_t extent = 1;  // elements from the first to one past the last (none when a size is 0)
+  for (size_t k = 0; k < sizes.size(); ++k) {
+    EMBER_CHECK(sizes[k] >= 0 && strides[k] >= 0, "from_blob: negative size or stride in ", detail::shape_str(sizes),
+                " / ", detail::shape_str(strides));
+    if (sizes[k] == 0) extent = 0;
+    if (extent) extent += (sizes[k] - 1) * strides[k];
+  }
+  impl->storage->nbytes = size_t(extent * element_size(options.dtype()));
   impl->sizes.assign(sizes);
   impl->strides.assign(strides);
   impl->dtype = options.dtype();
