@@ -526,3 +526,15 @@ TEST(Reduce, BadDimsThrow) {
 }
 
 }  // namespace
+
+namespace {
+// x.var({1}) is the variance over dim 1, not var(unbiased = true).
+TEST(Reduce, BracedDimsPickTheDimOverloadOfVarAndStd) {
+  const ember::Tensor x = ember::arange(6, ember::kFloat32).reshape({2, 3});
+  EXPECT_TRUE(x.var({1}).equal(ember::tensor({1.0f, 1.0f})));
+  EXPECT_TRUE(x.std({1}).equal(ember::tensor({1.0f, 1.0f})));
+  EXPECT_TRUE(x.var({0}).equal(ember::tensor({4.5f, 4.5f, 4.5f})));
+  EXPECT_FLOAT_EQ(x.var().item<float>(), 3.5f);
+  EXPECT_FLOAT_EQ(x.var(false).item<float>(), 17.5f / 6);
+}
+}  // namespace

@@ -216,9 +216,19 @@ class Tensor {
   Tensor amin(IntArrayRef dims = {}, bool keepdim = false) const;
   Tensor argmax(std::optional<int64_t> dim = {}, bool keepdim = false) const;
   Tensor argmin(std::optional<int64_t> dim = {}, bool keepdim = false) const;
-  Tensor var(bool unbiased = true) const;
+  // var()/std() over everything; the bool overloads take exactly a bool, so
+  // that x.var({1}) means "over dim 1" and never converts {1} to `unbiased`.
+  Tensor var() const { return var_all(true); }
+  template <typename B, std::enable_if_t<std::is_same_v<B, bool>, int> = 0>
+  Tensor var(B unbiased) const {
+    return var_all(unbiased);
+  }
   Tensor var(IntArrayRef dims, bool unbiased = true, bool keepdim = false) const;
-  Tensor std(bool unbiased = true) const;
+  Tensor std() const { return std_all(true); }
+  template <typename B, std::enable_if_t<std::is_same_v<B, bool>, int> = 0>
+  Tensor std(B unbiased) const {
+    return std_all(unbiased);
+  }
   Tensor std(IntArrayRef dims, bool unbiased = true, bool keepdim = false) const;
   Tensor norm(const Scalar& p = 2) const;
   Tensor norm(const Scalar& p, IntArrayRef dims, bool keepdim = false) const;
@@ -250,6 +260,8 @@ class Tensor {
 
  private:
   void check_data_ptr(Dtype requested) const;
+  Tensor var_all(bool unbiased) const;
+  Tensor std_all(bool unbiased) const;
   std::shared_ptr<detail::TensorImpl> impl_;
 };
 

@@ -162,7 +162,7 @@ Tensor Tensor::argmin(std::optional<int64_t> dim, bool keepdim) const {
   return std::get<1>(min(*dim, keepdim));
 }
 
-Tensor Tensor::var(bool unbiased) const { return var(IntArrayRef(), unbiased, false); }
+Tensor Tensor::var_all(bool unbiased) const { return var(IntArrayRef(), unbiased, false); }
 Tensor Tensor::var(IntArrayRef dims, bool unbiased, bool keepdim) const {
   check_floating("var", *this, {});
   const int64_t count = plan(*this, dims, keepdim, "var").count;
@@ -173,7 +173,7 @@ Tensor Tensor::var(IntArrayRef dims, bool unbiased, bool keepdim) const {
   if (denominator <= 0) return total.fill_(std::numeric_limits<double>::quiet_NaN());
   return total.div_(denominator);
 }
-Tensor Tensor::std(bool unbiased) const { return var(unbiased).sqrt(); }
+Tensor Tensor::std_all(bool unbiased) const { return var_all(unbiased).sqrt(); }
 Tensor Tensor::std(IntArrayRef dims, bool unbiased, bool keepdim) const { return var(dims, unbiased, keepdim).sqrt(); }
 
 Tensor Tensor::norm(const Scalar& p) const { return norm(p, {}, false); }
