@@ -6,6 +6,8 @@
 // PyTorch 1.13 itself; edit that script and regenerate rather than editing them.
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include <ember/ember.h>
 
 #include <cmath>
@@ -250,7 +252,8 @@ TEST(To, AnUnavailableDeviceThrowsListingTheAvailableOnes) {
   Tensor t = tensor({1.0f});
   // one past the last vulkan device: unavailable whatever plugins are loaded
   const Device missing(kVulkan, device_count(kVulkan));
-  EXPECT_ERROR_HAS(t.to(missing), missing.str().c_str(), "not available", "available devices", "cpu");
+  const std::string missing_name = missing.str();
+  EXPECT_ERROR_HAS(t.to(missing), missing_name.c_str(), "not available", "available devices", "cpu");
   EXPECT_ERROR_HAS(Device("nosuchdevice"), "nosuchdevice", "cpu");
 }
 
@@ -627,4 +630,23 @@ TEST(Undefined, EveryAccessThrowsAnError) {
   EXPECT_ERROR_HAS(zeros_like(u), "undefined");
 }
 
+}  // namespace
+
+namespace {
+// Writing into an expanded view would write one memory location many times.
+TEST(InPlace, WritesIntoAnExpandedViewAreErrors) {
+  ember::Tensor base = ember::zeros({1});
+  ember::Tensor wide = base.expand({3});
+  for (auto write : std::vector<std::function<void()>>{
+           [&] { wide.copy_(ember::ones({3})); }, [&] { wide.fill_(2); },
+           [&] { wide.masked_fill_(ember::ones({3}, ember::kBool), 1); }}) {
+    try {
+      write();
+      ADD_FAILURE() << "no error";
+    } catch (const ember::Error& e) {
+      EXPECT_NE(std::string(e.what()).find("refers to a single memory location"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_EQ(base.item<float>(), 0.0f) << "a failed write changed the tensor";
+}
 }  // namespace

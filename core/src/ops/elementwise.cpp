@@ -84,15 +84,6 @@ void check_same_device(ember_op op, const Tensor& a, const Tensor& b) {
               describe(a), " and ", describe(b), "; move one with .to(device)");
 }
 
-// An in-place write into a tensor whose elements share memory (an expanded
-// view: stride 0 over a dim of size > 1) would read what it just wrote.
-void check_no_internal_overlap(const char* op, const Tensor& t) {
-  for (int64_t d = 0; d < t.dim(); ++d)
-    EMBER_CHECK(t.stride(d) != 0 || t.size(d) <= 1, op, ": more than one element of the written-to tensor (",
-                describe(t), ", strides ", detail::shape_str(t.strides()),
-                ") refers to a single memory location; clone() the tensor before writing to it in place");
-}
-
 bool can_cast(Dtype from, Dtype to) {
   if (is_floating_point(from) && !is_floating_point(to)) return false;
   if (from != kBool && to == kBool) return false;
@@ -137,7 +128,7 @@ Tensor binary(ember_op op, const Tensor& a, const Scalar& b, std::optional<Dtype
 
 Tensor& binary_(ember_op op, Tensor& self, const Tensor& other, const Scalar& alpha) {
   check_same_device(op, self, other);
-  check_no_internal_overlap(sdk::op_name(op), self);
+  detail::check_no_internal_overlap(sdk::op_name(op), self);
   ResultType rt;
   rt.add(self);
   rt.add(other);
@@ -175,7 +166,7 @@ Tensor unary(ember_op op, const Tensor& x, UnaryDtype rule, std::initializer_lis
 
 Tensor& unary_(ember_op op, Tensor& x, std::initializer_list<ember_scalar> scalars = {},
                std::initializer_list<int64_t> ints = {}) {
-  check_no_internal_overlap(sdk::op_name(op), x);
+  detail::check_no_internal_overlap(sdk::op_name(op), x);
   if (x.numel() > 0)
     dispatch::call(op, {&x, 1}, {&x, 1}, {scalars.begin(), scalars.size()}, {ints.begin(), ints.size()});
   return x;
@@ -285,7 +276,7 @@ Tensor Tensor::clamp(const std::optional<Scalar>& min, const std::optional<Scala
 }
 Tensor& Tensor::clamp_(const std::optional<Scalar>& min, const std::optional<Scalar>& max) {
   auto [s, i] = clamp_args(*this, min, max);
-  ops::check_no_internal_overlap("clamp_", *this);
+  detail::check_no_internal_overlap("clamp_", *this);
   EMBER_CHECK(is_floating_point() || !((min && min->is_floating_point()) || (max && max->is_floating_point())),
               "clamp_: the result type float32 (a floating point bound) cannot be cast to the in-place output's dtype ",
               dtype_name(dtype()), " (", detail::describe(*this), "); use the out-of-place clamp or integer bounds");
@@ -318,6 +309,7 @@ Tensor Tensor::masked_fill(const Tensor& mask, const Scalar& value) const {
 }
 
 Tensor& Tensor::masked_fill_(const Tensor& mask, const Scalar& value) {
+  detail::check_no_internal_overlap("masked_fill_", *this);
   EMBER_CHECK(mask.dtype() == kBool, "masked_fill_: the mask must be a bool tensor, got ", detail::describe(mask));
   EMBER_CHECK(mask.device() == device(), "masked_fill_: the mask is on ", mask.device().str(), " but the tensor on ",
               device().str());

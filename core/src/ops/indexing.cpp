@@ -64,6 +64,7 @@ Tensor Tensor::gather(int64_t d, const Tensor& index) const {
 }
 
 Tensor& Tensor::scatter_add_(int64_t d, const Tensor& index, const Tensor& src) {
+  detail::check_no_internal_overlap("scatter_add_", *this);
   check_index("scatter_add_", *this, index);
   d = wrap_dim(d, dim(), "scatter_add_");
   EMBER_CHECK(src.dtype() == dtype(), "scatter_add_: the source (", describe(src), ") must have the dtype of self (",

@@ -359,6 +359,7 @@ void manual_seed(uint64_t seed) {
 Tensor& Tensor::zero_() { return fill_(0); }
 
 Tensor& Tensor::fill_(const Scalar& value) {
+  detail::check_no_internal_overlap("fill_", *this);
   fill(*this, value);
   return *this;
 }

@@ -134,6 +134,13 @@ std::string describe(const Tensor& t) {
   return str_cat(dtype_name(t.dtype()), " tensor of shape ", shape_str(t.sizes()), " on ", t.device().str());
 }
 
+void check_no_internal_overlap(const char* op, const Tensor& t) {
+  for (int64_t d = 0; d < t.dim(); ++d)
+    EMBER_CHECK(t.stride(d) != 0 || t.size(d) <= 1, op, ": more than one element of the written-to tensor (",
+                describe(t), ", strides ", shape_str(t.strides()),
+                ") refers to a single memory location; clone() the tensor before writing to it in place");
+}
+
 DimVector broadcast_shapes(IntArrayRef a, IntArrayRef b, const char* op) {
   const size_t n = std::max(a.size(), b.size());
   DimVector out(n);

@@ -26,6 +26,10 @@ std::string shape_str(IntArrayRef sizes);
 // "float32 tensor of shape [2, 3] on cpu"
 std::string describe(const Tensor& t);
 
+// An in-place write into a tensor whose elements share memory (an expanded
+// view: stride 0 over a dim of size > 1) is an Error naming `op`.
+void check_no_internal_overlap(const char* op, const Tensor& t);
+
 // The broadcast of two shapes, or an Error naming `op` and both shapes.
 DimVector broadcast_shapes(IntArrayRef a, IntArrayRef b, const char* op);
 

@@ -67,6 +67,7 @@ void host_to_device(const Tensor& host, const Tensor& dst) {
 Tensor& Tensor::copy_(const Tensor& src, bool /*non_blocking*/) {
   EMBER_CHECK(src.defined(), "copy_: the source is undefined");
   if (src.is_same(*this)) return *this;
+  detail::check_no_internal_overlap("copy_", *this);
   Tensor source = src;
   if (!source.sizes().equals(sizes())) {
     // copy_ broadcasts the source to the destination's shape.
