@@ -1033,10 +1033,11 @@ TEST(Options, RequiresGradNeedsAFloatingDtype) {
 
 TEST(Options, AnUnavailableDeviceThrows) {
   const Device missing(kVulkan, device_count(kVulkan));  // never available
-  EXPECT_ERROR_HAS(zeros({2}, missing), missing.str().c_str(), "not available", "cpu");
-  EXPECT_ERROR_HAS(linspace(0, 1, 3, missing), missing.str().c_str(), "not available");
+  const std::string name = missing.str();
+  EXPECT_ERROR_HAS(zeros({2}, missing), name.c_str(), "not available", "cpu");
+  EXPECT_ERROR_HAS(linspace(0, 1, 3, missing), name.c_str(), "not available");
   float data[1] = {};
-  EXPECT_ERROR_HAS(from_blob(data, {1}, missing), missing.str().c_str(), "not available");
+  EXPECT_ERROR_HAS(from_blob(data, {1}, missing), name.c_str(), "not available");
 }
 
 }  // namespace

@@ -406,12 +406,14 @@ TEST(Accessor, ReadsAndWritesThroughStrides) {
   EXPECT_EQ(a[1][2], 5.0f);
   a[0][1] = 42.0f;
   EXPECT_EQ(t.to_vector<float>(), (std::vector<float>{0, 42, 2, 3, 4, 5}));
-  auto at = t.t().accessor<float, 2>();  // a transposed view
+  Tensor transposed = t.t();
+  auto at = transposed.accessor<float, 2>();  // a transposed view
   EXPECT_EQ(at.size(0), 3);
   EXPECT_EQ(at.stride(0), 1);
   EXPECT_EQ(at[2][1], 5.0f);
   EXPECT_EQ(at[1][0], 42.0f);
-  auto r = t[1].accessor<float, 1>();  // a view at an offset
+  Tensor row = t[1];
+  auto r = row.accessor<float, 1>();  // a view at an offset
   EXPECT_EQ(r[0], 3.0f);
 }
 

@@ -81,8 +81,12 @@ class Tensor {
     check_data_ptr(dtype_of<std::remove_cv_t<T>>::value);
     return static_cast<T*>(data_ptr());
   }
+  // The accessor points into this tensor's sizes and strides: like libtorch,
+  // taking one from a temporary is a compile error.
   template <typename T, size_t N>
   TensorAccessor<T, N> accessor() const&;
+  template <typename T, size_t N>
+  TensorAccessor<T, N> accessor() && = delete;
   template <typename T>
   std::vector<T> to_vector() const {
     auto host = to(Device(kCPU)).to(dtype_of<T>::value).contiguous();
