@@ -1,5 +1,6 @@
 #pragma once
 // Everything of Ember's public API.
+#include "ember/autograd.h"
 #include "ember/device.h"
 #include "ember/dlpack.h"
 #include "ember/dtype.h"

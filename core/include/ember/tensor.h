@@ -2,6 +2,7 @@
 // ember::Tensor — a handle to a strided view of a Storage, with value
 // semantics like at::Tensor: copying a Tensor shares its data.
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <iosfwd>
 #include <memory>
@@ -23,6 +24,9 @@ namespace ember {
 
 namespace indexing {
 class TensorIndex;
+}
+namespace autograd {
+class Node;
 }
 
 template <typename T, size_t N>
@@ -95,12 +99,34 @@ class Tensor {
   }
   Tensor data() const;  // a detached alias, like Python's `.data`
 
-  // ---- autograd flag (the engine itself: autograd/) ----
+  // ---- autograd (the engine: core/src/autograd) ----
   bool requires_grad() const { return impl().requires_grad; }
   Tensor& requires_grad_(bool value = true);
   Tensor& set_requires_grad(bool value) { return requires_grad_(value); }
+  // The accumulated gradient (undefined until a backward reaches this leaf).
+  const Tensor& grad() const;
+  Tensor& mutable_grad();
+  void backward(const Tensor& gradient = {}, std::optional<bool> retain_graph = {}, bool create_graph = false) const;
   Tensor detach() const;
   Tensor& detach_();
+  bool is_leaf() const;
+  // Keep this non-leaf's gradient in grad() after a backward.
+  void retain_grad() const;
+  bool retains_grad() const;
+  // Called with the gradient of this tensor during backward; a hook that
+  // returns a defined tensor replaces the gradient. Returns the hook's index.
+  unsigned register_hook(std::function<Tensor(const Tensor&)> hook) const;
+  template <typename Fn, std::enable_if_t<std::is_void_v<std::invoke_result_t<Fn, const Tensor&>>, int> = 0>
+  unsigned register_hook(Fn hook) const {
+    return register_hook(std::function<Tensor(const Tensor&)>([hook](const Tensor& g) {
+      hook(g);
+      return Tensor();
+    }));
+  }
+  // The node that produced this tensor (null for leaves and untracked tensors).
+  const std::shared_ptr<autograd::Node>& grad_fn() const;
+  // A version counter shared with every view: bumped by each in-place write.
+  uint32_t _version() const { return impl().storage->version.load(); }
 
   // ---- shape and views ----
   Tensor view(IntArrayRef sizes) const;
@@ -261,6 +287,7 @@ class Tensor {
     return *impl_;
   }
   detail::TensorImpl* unsafe_impl() const noexcept { return impl_.get(); }
+  const std::shared_ptr<detail::TensorImpl>& impl_ptr() const noexcept { return impl_; }
 
  private:
   void check_data_ptr(Dtype requested) const;

@@ -2,7 +2,9 @@
 // ternary where, their in-place forms, and the operators.
 #include "ops/elementwise.h"
 
+#include "autograd/formulas.h"
 #include "dispatch/dispatch.h"
+#include "ember/autograd.h"
 #include "ember/factories.h"
 #include "ember/functions.h"
 #include "ember/sdk/op_names.h"
@@ -63,8 +65,10 @@ Tensor broadcast_to(const Tensor& t, Dtype compute, IntArrayRef shape) {
   return c.sizes().equals(shape) ? c : c.expand(shape);
 }
 
+// Internal helpers never record: the public op records its own node.
 Tensor run_binary(ember_op op, const Tensor& a, const Tensor& b, Dtype compute, Dtype out_dtype,
                   const Scalar& alpha) {
+  NoGradGuard no_grad;
   const DimVector shape = detail::broadcast_shapes(a.sizes(), b.sizes(), sdk::op_name(op));
   Tensor out = make_tensor(shape, out_dtype, a.device());
   if (out.numel() == 0) return out;
@@ -127,6 +131,7 @@ Tensor binary(ember_op op, const Tensor& a, const Scalar& b, std::optional<Dtype
 }
 
 Tensor& binary_(ember_op op, Tensor& self, const Tensor& other, const Scalar& alpha) {
+  NoGradGuard no_grad;
   check_same_device(op, self, other);
   detail::check_no_internal_overlap(sdk::op_name(op), self);
   ResultType rt;
@@ -154,6 +159,7 @@ enum class UnaryDtype { Same, Float, Bool };
 
 Tensor unary(ember_op op, const Tensor& x, UnaryDtype rule, std::initializer_list<ember_scalar> scalars = {},
              std::initializer_list<int64_t> ints = {}) {
+  NoGradGuard no_grad;
   Dtype out_dtype = x.dtype();
   if (rule == UnaryDtype::Float && !is_floating_point(out_dtype)) out_dtype = kDefaultFloat;
   if (rule == UnaryDtype::Bool) out_dtype = kBool;
@@ -188,27 +194,109 @@ using ops::binary_;
 using ops::unary;
 using ops::UnaryDtype;
 
-Tensor Tensor::add(const Tensor& o, const Scalar& alpha) const { return binary(EMBER_OP_ADD, *this, o, {}, alpha); }
+// Each differentiable op records its node (autograd::record) after the
+// forward, saving what its formula in autograd/formulas.cpp reads.
+using autograd::Op;
+using autograd::record;
+using autograd::save;
+using autograd::save_output;
+
+namespace {
+// A scalar operand's dtype as the in-place forms need it.
+Dtype inplace_scalar_dtype(const Tensor& self, const Scalar& s) {
+  return s.is_floating_point() && !self.is_floating_point() ? kDefaultFloat : self.dtype();
+}
+// A copy of `t` taken before an in-place op overwrites it, when a formula
+// will need the old value.
+Tensor old_value(const Tensor& t, bool needed) {
+  if (!needed) return Tensor();
+  NoGradGuard no_grad;
+  return t.clone();
+}
+}  // namespace
+
+Tensor Tensor::add(const Tensor& o, const Scalar& alpha) const {
+  Tensor out = binary(EMBER_OP_ADD, *this, o, {}, alpha);
+  if (auto* n = record(Op::Add, {*this, o}, {out})) n->scalars = {alpha};
+  return out;
+}
 Tensor Tensor::add(const Scalar& o, const Scalar& alpha) const {
-  return binary(EMBER_OP_ADD, *this, o, {}, alpha);
+  Tensor out = binary(EMBER_OP_ADD, *this, o, {}, alpha);
+  if (auto* n = record(Op::Add, {*this, Tensor()}, {out})) n->scalars = {alpha};
+  return out;
 }
-Tensor Tensor::sub(const Tensor& o, const Scalar& alpha) const { return binary(EMBER_OP_SUB, *this, o, {}, alpha); }
+Tensor Tensor::sub(const Tensor& o, const Scalar& alpha) const {
+  Tensor out = binary(EMBER_OP_SUB, *this, o, {}, alpha);
+  if (auto* n = record(Op::Sub, {*this, o}, {out})) n->scalars = {alpha};
+  return out;
+}
 Tensor Tensor::sub(const Scalar& o, const Scalar& alpha) const {
-  return binary(EMBER_OP_SUB, *this, o, {}, alpha);
+  Tensor out = binary(EMBER_OP_SUB, *this, o, {}, alpha);
+  if (auto* n = record(Op::Sub, {*this, Tensor()}, {out})) n->scalars = {alpha};
+  return out;
 }
-Tensor Tensor::mul(const Tensor& o) const { return binary(EMBER_OP_MUL, *this, o); }
-Tensor Tensor::mul(const Scalar& o) const { return binary(EMBER_OP_MUL, *this, o); }
-Tensor Tensor::div(const Tensor& o) const { return binary(EMBER_OP_DIV, *this, o); }
-Tensor Tensor::div(const Scalar& o) const { return binary(EMBER_OP_DIV, *this, o); }
-Tensor Tensor::pow(const Tensor& e) const { return binary(EMBER_OP_POW, *this, e); }
+Tensor Tensor::mul(const Tensor& o) const {
+  Tensor out = binary(EMBER_OP_MUL, *this, o);
+  if (auto* n = record(Op::Mul, {*this, o}, {out})) {
+    save(n, *this);
+    save(n, o);
+  }
+  return out;
+}
+Tensor Tensor::mul(const Scalar& o) const {
+  Tensor out = binary(EMBER_OP_MUL, *this, o);
+  if (auto* n = record(Op::Mul, {*this, Tensor()}, {out})) n->scalars = {o};
+  return out;
+}
+Tensor Tensor::div(const Tensor& o) const {
+  Tensor out = binary(EMBER_OP_DIV, *this, o);
+  if (auto* n = record(Op::Div, {*this, o}, {out})) {
+    save(n, *this);
+    save(n, o);
+  }
+  return out;
+}
+Tensor Tensor::div(const Scalar& o) const {
+  Tensor out = binary(EMBER_OP_DIV, *this, o);
+  if (auto* n = record(Op::Div, {*this, Tensor()}, {out})) n->scalars = {o};
+  return out;
+}
+Tensor Tensor::pow(const Tensor& e) const {
+  Tensor out = binary(EMBER_OP_POW, *this, e);
+  if (auto* n = record(Op::PowTensor, {*this, e}, {out})) {
+    save(n, *this);
+    save(n, e);
+    save_output(n, out);
+  }
+  return out;
+}
 Tensor Tensor::pow(const Scalar& e) const {
   EMBER_CHECK(!(is_integral(dtype(), true) && e.is_integral() && e.to_long() < 0),
               "pow: integers to negative integer powers are not allowed (", detail::describe(*this), ", exponent ", e,
               "); convert the base to floating point first");
-  return binary(EMBER_OP_POW, *this, e);
+  Tensor out = binary(EMBER_OP_POW, *this, e);
+  if (auto* n = record(Op::PowScalar, {*this}, {out})) {
+    n->scalars = {e};
+    save(n, *this);
+  }
+  return out;
 }
-Tensor Tensor::maximum(const Tensor& o) const { return binary(EMBER_OP_MAXIMUM, *this, o); }
-Tensor Tensor::minimum(const Tensor& o) const { return binary(EMBER_OP_MINIMUM, *this, o); }
+Tensor Tensor::maximum(const Tensor& o) const {
+  Tensor out = binary(EMBER_OP_MAXIMUM, *this, o);
+  if (auto* n = record(Op::Maximum, {*this, o}, {out})) {
+    save(n, *this);
+    save(n, o);
+  }
+  return out;
+}
+Tensor Tensor::minimum(const Tensor& o) const {
+  Tensor out = binary(EMBER_OP_MINIMUM, *this, o);
+  if (auto* n = record(Op::Minimum, {*this, o}, {out})) {
+    save(n, *this);
+    save(n, o);
+  }
+  return out;
+}
 Tensor Tensor::logical_and(const Tensor& o) const { return binary(EMBER_OP_LOGICAL_AND, *this, o); }
 Tensor Tensor::logical_or(const Tensor& o) const { return binary(EMBER_OP_LOGICAL_OR, *this, o); }
 Tensor Tensor::logical_xor(const Tensor& o) const { return binary(EMBER_OP_LOGICAL_XOR, *this, o); }
@@ -225,33 +313,65 @@ Tensor Tensor::gt(const Scalar& o) const { return binary(EMBER_OP_GT, *this, o);
 Tensor Tensor::ge(const Tensor& o) const { return binary(EMBER_OP_GE, *this, o); }
 Tensor Tensor::ge(const Scalar& o) const { return binary(EMBER_OP_GE, *this, o); }
 
+namespace {
+// A unary op and its node: `keep` says what the formula reads (the input,
+// the output, or nothing).
+enum class Keep { Nothing, Input, Output };
+Tensor unary_recorded(ember_op kernel, Op op, const Tensor& x, UnaryDtype rule, Keep keep) {
+  Tensor out = unary(kernel, x, rule);
+  if (auto* n = record(op, {x}, {out})) {
+    if (keep == Keep::Input) save(n, x);
+    if (keep == Keep::Output) save_output(n, out);
+  }
+  return out;
+}
+}  // namespace
+
 Tensor Tensor::neg() const {
   ops::check_not_bool("neg", *this);
-  return unary(EMBER_OP_NEG, *this, UnaryDtype::Same);
+  return unary_recorded(EMBER_OP_NEG, Op::Neg, *this, UnaryDtype::Same, Keep::Nothing);
 }
 Tensor Tensor::abs() const {
   ops::check_not_bool("abs", *this);
-  return unary(EMBER_OP_ABS, *this, UnaryDtype::Same);
+  return unary_recorded(EMBER_OP_ABS, Op::Abs, *this, UnaryDtype::Same, Keep::Input);
 }
-Tensor Tensor::exp() const { return unary(EMBER_OP_EXP, *this, UnaryDtype::Float); }
-Tensor Tensor::log() const { return unary(EMBER_OP_LOG, *this, UnaryDtype::Float); }
-Tensor Tensor::sqrt() const { return unary(EMBER_OP_SQRT, *this, UnaryDtype::Float); }
-Tensor Tensor::rsqrt() const { return unary(EMBER_OP_RSQRT, *this, UnaryDtype::Float); }
-Tensor Tensor::sin() const { return unary(EMBER_OP_SIN, *this, UnaryDtype::Float); }
-Tensor Tensor::cos() const { return unary(EMBER_OP_COS, *this, UnaryDtype::Float); }
-Tensor Tensor::tanh() const { return unary(EMBER_OP_TANH, *this, UnaryDtype::Float); }
-Tensor Tensor::sigmoid() const { return unary(EMBER_OP_SIGMOID, *this, UnaryDtype::Float); }
+Tensor Tensor::exp() const { return unary_recorded(EMBER_OP_EXP, Op::Exp, *this, UnaryDtype::Float, Keep::Output); }
+Tensor Tensor::log() const { return unary_recorded(EMBER_OP_LOG, Op::Log, *this, UnaryDtype::Float, Keep::Input); }
+Tensor Tensor::sqrt() const { return unary_recorded(EMBER_OP_SQRT, Op::Sqrt, *this, UnaryDtype::Float, Keep::Output); }
+Tensor Tensor::rsqrt() const {
+  return unary_recorded(EMBER_OP_RSQRT, Op::Rsqrt, *this, UnaryDtype::Float, Keep::Output);
+}
+Tensor Tensor::sin() const { return unary_recorded(EMBER_OP_SIN, Op::Sin, *this, UnaryDtype::Float, Keep::Input); }
+Tensor Tensor::cos() const { return unary_recorded(EMBER_OP_COS, Op::Cos, *this, UnaryDtype::Float, Keep::Input); }
+Tensor Tensor::tanh() const { return unary_recorded(EMBER_OP_TANH, Op::Tanh, *this, UnaryDtype::Float, Keep::Output); }
+Tensor Tensor::sigmoid() const {
+  return unary_recorded(EMBER_OP_SIGMOID, Op::Sigmoid, *this, UnaryDtype::Float, Keep::Output);
+}
 Tensor Tensor::relu() const {
   ops::check_not_bool("relu", *this);
-  return unary(EMBER_OP_RELU, *this, UnaryDtype::Same);
+  return unary_recorded(EMBER_OP_RELU, Op::Relu, *this, UnaryDtype::Same, Keep::Output);
 }
-Tensor Tensor::sign() const { return unary(EMBER_OP_SIGN, *this, UnaryDtype::Same); }
-Tensor Tensor::floor() const { return unary(EMBER_OP_FLOOR, *this, UnaryDtype::Same); }
-Tensor Tensor::ceil() const { return unary(EMBER_OP_CEIL, *this, UnaryDtype::Same); }
-Tensor Tensor::round() const { return unary(EMBER_OP_ROUND, *this, UnaryDtype::Same); }
-Tensor Tensor::trunc() const { return unary(EMBER_OP_TRUNC, *this, UnaryDtype::Same); }
+Tensor Tensor::sign() const { return unary_recorded(EMBER_OP_SIGN, Op::Sign, *this, UnaryDtype::Same, Keep::Nothing); }
+Tensor Tensor::floor() const {
+  return unary_recorded(EMBER_OP_FLOOR, Op::Floor, *this, UnaryDtype::Same, Keep::Nothing);
+}
+Tensor Tensor::ceil() const { return unary_recorded(EMBER_OP_CEIL, Op::Ceil, *this, UnaryDtype::Same, Keep::Nothing); }
+Tensor Tensor::round() const {
+  return unary_recorded(EMBER_OP_ROUND, Op::Round, *this, UnaryDtype::Same, Keep::Nothing);
+}
+Tensor Tensor::trunc() const {
+  return unary_recorded(EMBER_OP_TRUNC, Op::Trunc, *this, UnaryDtype::Same, Keep::Nothing);
+}
 Tensor Tensor::square() const { return mul(*this); }
-Tensor Tensor::reciprocal() const { return ember::div(ops::scalar_tensor(1, is_floating_point() ? dtype() : kDefaultFloat, device()), *this); }
+Tensor Tensor::reciprocal() const {
+  Tensor out;
+  {
+    NoGradGuard no_grad;
+    out = ember::div(ops::scalar_tensor(1, is_floating_point() ? dtype() : kDefaultFloat, device()), *this);
+  }
+  if (auto* n = record(Op::Reciprocal, {*this}, {out})) save_output(n, out);
+  return out;
+}
 Tensor Tensor::logical_not() const { return unary(EMBER_OP_LOGICAL_NOT, *this, UnaryDtype::Bool); }
 
 namespace {
@@ -263,6 +383,14 @@ std::pair<std::array<ember_scalar, 2>, std::array<int64_t, 2>> clamp_args(const 
   EMBER_CHECK(t.dtype() != kBool, "clamp: not supported for bool tensors (", detail::describe(t), ")");
   return {{dispatch::to_abi(min.value_or(0)), dispatch::to_abi(max.value_or(0))}, {min ? 1 : 0, max ? 1 : 0}};
 }
+void record_clamp(const Tensor& input_history, const Tensor& old, const Tensor& out, const std::optional<Scalar>& min,
+                  const std::optional<Scalar>& max) {
+  if (auto* n = record(Op::Clamp, {input_history}, {out})) {
+    save(n, old);
+    n->scalars = {min.value_or(0), max.value_or(0)};
+    n->ints = {min ? 1 : 0, max ? 1 : 0};
+  }
+}
 }  // namespace
 
 Tensor Tensor::clamp(const std::optional<Scalar>& min, const std::optional<Scalar>& max) const {
@@ -272,34 +400,83 @@ Tensor Tensor::clamp(const std::optional<Scalar>& min, const std::optional<Scala
   Tensor in = promote ? to(kDefaultFloat) : *this;
   Tensor out = make_tensor(sizes(), in.dtype(), device());
   if (out.numel() > 0) dispatch::call(EMBER_OP_CLAMP, {&in, 1}, {&out, 1}, s, i);
+  record_clamp(*this, *this, out, min, max);
   return out;
 }
 Tensor& Tensor::clamp_(const std::optional<Scalar>& min, const std::optional<Scalar>& max) {
   auto [s, i] = clamp_args(*this, min, max);
   detail::check_no_internal_overlap("clamp_", *this);
+  autograd::check_inplace(*this, "clamp_");
   EMBER_CHECK(is_floating_point() || !((min && min->is_floating_point()) || (max && max->is_floating_point())),
               "clamp_: the result type float32 (a floating point bound) cannot be cast to the in-place output's dtype ",
               dtype_name(dtype()), " (", detail::describe(*this), "); use the out-of-place clamp or integer bounds");
+  const Tensor old = old_value(*this, GradMode::is_enabled() && requires_grad());
   if (numel() > 0) dispatch::call(EMBER_OP_CLAMP, {this, 1}, {this, 1}, s, i);
+  record_clamp(*this, old, *this, min, max);
   return *this;
 }
-Tensor& Tensor::relu_() { return ops::unary_(EMBER_OP_RELU, *this); }
+Tensor& Tensor::relu_() {
+  autograd::check_inplace(*this, "relu_");
+  ops::unary_(EMBER_OP_RELU, *this);
+  if (auto* n = record(Op::Relu, {*this}, {*this})) save_output(n, *this);
+  return *this;
+}
 
-Tensor& Tensor::add_(const Tensor& o, const Scalar& alpha) { return binary_(EMBER_OP_ADD, *this, o, alpha); }
+Tensor& Tensor::add_(const Tensor& o, const Scalar& alpha) {
+  autograd::check_inplace(*this, "add_");
+  binary_(EMBER_OP_ADD, *this, o, alpha);
+  if (auto* n = record(Op::Add, {*this, o}, {*this})) n->scalars = {alpha};
+  return *this;
+}
 Tensor& Tensor::add_(const Scalar& o, const Scalar& alpha) {
-  return binary_(EMBER_OP_ADD, *this, ops::scalar_tensor(o, o.is_floating_point() && !is_floating_point() ? kDefaultFloat : dtype(), device()), alpha);
+  autograd::check_inplace(*this, "add_");
+  binary_(EMBER_OP_ADD, *this, ops::scalar_tensor(o, inplace_scalar_dtype(*this, o), device()), alpha);
+  if (auto* n = record(Op::Add, {*this, Tensor()}, {*this})) n->scalars = {alpha};
+  return *this;
 }
-Tensor& Tensor::sub_(const Tensor& o, const Scalar& alpha) { return binary_(EMBER_OP_SUB, *this, o, alpha); }
+Tensor& Tensor::sub_(const Tensor& o, const Scalar& alpha) {
+  autograd::check_inplace(*this, "sub_");
+  binary_(EMBER_OP_SUB, *this, o, alpha);
+  if (auto* n = record(Op::Sub, {*this, o}, {*this})) n->scalars = {alpha};
+  return *this;
+}
 Tensor& Tensor::sub_(const Scalar& o, const Scalar& alpha) {
-  return binary_(EMBER_OP_SUB, *this, ops::scalar_tensor(o, o.is_floating_point() && !is_floating_point() ? kDefaultFloat : dtype(), device()), alpha);
+  autograd::check_inplace(*this, "sub_");
+  binary_(EMBER_OP_SUB, *this, ops::scalar_tensor(o, inplace_scalar_dtype(*this, o), device()), alpha);
+  if (auto* n = record(Op::Sub, {*this, Tensor()}, {*this})) n->scalars = {alpha};
+  return *this;
 }
-Tensor& Tensor::mul_(const Tensor& o) { return binary_(EMBER_OP_MUL, *this, o); }
+Tensor& Tensor::mul_(const Tensor& o) {
+  autograd::check_inplace(*this, "mul_");
+  const Tensor old = old_value(*this, GradMode::is_enabled() && o.requires_grad());
+  binary_(EMBER_OP_MUL, *this, o);
+  if (auto* n = record(Op::Mul, {*this, o}, {*this})) {
+    save(n, old);
+    save(n, o);
+  }
+  return *this;
+}
 Tensor& Tensor::mul_(const Scalar& o) {
-  return binary_(EMBER_OP_MUL, *this, ops::scalar_tensor(o, o.is_floating_point() && !is_floating_point() ? kDefaultFloat : dtype(), device()));
+  autograd::check_inplace(*this, "mul_");
+  binary_(EMBER_OP_MUL, *this, ops::scalar_tensor(o, inplace_scalar_dtype(*this, o), device()));
+  if (auto* n = record(Op::Mul, {*this, Tensor()}, {*this})) n->scalars = {o};
+  return *this;
 }
-Tensor& Tensor::div_(const Tensor& o) { return binary_(EMBER_OP_DIV, *this, o); }
+Tensor& Tensor::div_(const Tensor& o) {
+  autograd::check_inplace(*this, "div_");
+  const Tensor old = old_value(*this, GradMode::is_enabled() && o.requires_grad());
+  binary_(EMBER_OP_DIV, *this, o);
+  if (auto* n = record(Op::Div, {*this, o}, {*this})) {
+    save(n, old);
+    save(n, o);
+  }
+  return *this;
+}
 Tensor& Tensor::div_(const Scalar& o) {
-  return binary_(EMBER_OP_DIV, *this, ops::scalar_tensor(o, is_floating_point() ? dtype() : kDefaultFloat, device()));
+  autograd::check_inplace(*this, "div_");
+  binary_(EMBER_OP_DIV, *this, ops::scalar_tensor(o, is_floating_point() ? dtype() : kDefaultFloat, device()));
+  if (auto* n = record(Op::Div, {*this, Tensor()}, {*this})) n->scalars = {o};
+  return *this;
 }
 
 Tensor Tensor::masked_fill(const Tensor& mask, const Scalar& value) const {
@@ -310,6 +487,7 @@ Tensor Tensor::masked_fill(const Tensor& mask, const Scalar& value) const {
 
 Tensor& Tensor::masked_fill_(const Tensor& mask, const Scalar& value) {
   detail::check_no_internal_overlap("masked_fill_", *this);
+  autograd::check_inplace(*this, "masked_fill_");
   EMBER_CHECK(mask.dtype() == kBool, "masked_fill_: the mask must be a bool tensor, got ", detail::describe(mask));
   EMBER_CHECK(mask.device() == device(), "masked_fill_: the mask is on ", mask.device().str(), " but the tensor on ",
               device().str());
@@ -320,6 +498,7 @@ Tensor& Tensor::masked_fill_(const Tensor& mask, const Scalar& value) {
   if (numel() == 0) return *this;
   const Tensor inputs[3] = {mask.expand(shape), ops::scalar_tensor(value, dtype(), device()).expand(shape), *this};
   dispatch::call(EMBER_OP_WHERE, inputs, {this, 1});
+  if (auto* n = record(Op::MaskedFill, {*this}, {*this})) save(n, mask);
   return *this;
 }
 
@@ -386,9 +565,12 @@ Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
   DimVector shape = detail::broadcast_shapes(condition.sizes(), a.sizes(), "where");
   shape = detail::broadcast_shapes(shape, b.sizes(), "where");
   Tensor out = make_tensor(shape, dtype, a.device());
-  if (out.numel() == 0) return out;
-  const Tensor inputs[3] = {condition.expand(shape), a.to(dtype).expand(shape), b.to(dtype).expand(shape)};
-  dispatch::call(EMBER_OP_WHERE, inputs, {&out, 1});
+  if (out.numel() > 0) {
+    NoGradGuard no_grad;
+    const Tensor inputs[3] = {condition.expand(shape), a.to(dtype).expand(shape), b.to(dtype).expand(shape)};
+    dispatch::call(EMBER_OP_WHERE, inputs, {&out, 1});
+  }
+  if (auto* n = record(Op::Where, {a, b}, {out})) save(n, condition);
   return out;
 }
 namespace {
@@ -436,7 +618,9 @@ Tensor operator-(const Scalar& a, const Tensor& b) {
   ops::ResultType rt;
   rt.add(b);
   rt.add(a);
-  return ops::binary(EMBER_OP_SUB, ops::scalar_tensor(a, rt.result(), b.device()), b);
+  Tensor out = ops::binary(EMBER_OP_SUB, ops::scalar_tensor(a, rt.result(), b.device()), b);
+  if (auto* n = record(Op::Rsub, {b}, {out})) n->scalars = {1};
+  return out;
 }
 Tensor operator*(const Tensor& a, const Tensor& b) { return a.mul(b); }
 Tensor operator*(const Tensor& a, const Scalar& b) { return a.mul(b); }
@@ -447,7 +631,13 @@ Tensor operator/(const Scalar& a, const Tensor& b) {
   ops::ResultType rt;
   rt.add(b);
   rt.add(a);
-  return ops::binary(EMBER_OP_DIV, ops::scalar_tensor(a, rt.result(), b.device()), b);
+  const Tensor numerator = ops::scalar_tensor(a, rt.result(), b.device());
+  Tensor out = ops::binary(EMBER_OP_DIV, numerator, b);
+  if (auto* n = record(Op::Div, {Tensor(), b}, {out})) {
+    save(n, numerator);
+    save(n, b);
+  }
+  return out;
 }
 Tensor operator-(const Tensor& a) { return a.neg(); }
 Tensor operator==(const Tensor& a, const Tensor& b) { return a.eq(b); }

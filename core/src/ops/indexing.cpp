@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cstring>
 
+#include "autograd/formulas.h"
 #include "dispatch/dispatch.h"
+#include "ember/autograd.h"
 #include "ember/factories.h"
 #include "ember/functions.h"
 #include "tensor/make.h"
@@ -38,12 +40,18 @@ Tensor Tensor::index_select(int64_t d, const Tensor& index) const {
   DimVector shape(sizes());
   if (dim() > 0) shape[d] = idx.numel();
   Tensor out = make_tensor(shape, dtype(), device());
-  if (out.numel() == 0) return out;
-  Tensor src = dim() == 0 ? reshape({1}) : *this;
-  Tensor dst = dim() == 0 ? out.reshape({1}) : out;
-  const Tensor inputs[2] = {src, idx};
-  const int64_t ints[1] = {dim() == 0 ? 0 : d};
-  dispatch::call(EMBER_OP_INDEX_SELECT, inputs, {&dst, 1}, {}, ints);
+  if (out.numel() > 0) {
+    NoGradGuard no_grad;
+    Tensor src = dim() == 0 ? reshape({1}) : *this;
+    Tensor dst = dim() == 0 ? out.reshape({1}) : out;
+    const Tensor inputs[2] = {src, idx};
+    const int64_t ints[1] = {dim() == 0 ? 0 : d};
+    dispatch::call(EMBER_OP_INDEX_SELECT, inputs, {&dst, 1}, {}, ints);
+  }
+  if (auto* n = autograd::record(autograd::Op::IndexSelect, {*this}, {out})) {
+    n->ints = {d};
+    autograd::save(n, idx);
+  }
   return out;
 }
 
@@ -56,15 +64,22 @@ Tensor Tensor::gather(int64_t d, const Tensor& index) const {
     EMBER_CHECK(i == d || index.size(i) <= size(i), "gather: the index of shape ", shape_str(index.sizes()),
                 " is larger than the input of shape ", shape_str(sizes()), " in dimension ", i);
   Tensor out = make_tensor(index.sizes(), dtype(), device());
-  if (out.numel() == 0) return out;
-  const Tensor inputs[2] = {*this, as_long(index)};
-  const int64_t ints[1] = {d};
-  dispatch::call(EMBER_OP_GATHER, inputs, {&out, 1}, {}, ints);
+  const Tensor long_index = as_long(index);
+  if (out.numel() > 0) {
+    const Tensor inputs[2] = {*this, long_index};
+    const int64_t ints[1] = {d};
+    dispatch::call(EMBER_OP_GATHER, inputs, {&out, 1}, {}, ints);
+  }
+  if (auto* n = autograd::record(autograd::Op::Gather, {*this}, {out})) {
+    n->ints = {d};
+    autograd::save(n, long_index);
+  }
   return out;
 }
 
 Tensor& Tensor::scatter_add_(int64_t d, const Tensor& index, const Tensor& src) {
   detail::check_no_internal_overlap("scatter_add_", *this);
+  autograd::check_inplace(*this, "scatter_add_");
   check_index("scatter_add_", *this, index);
   d = wrap_dim(d, dim(), "scatter_add_");
   EMBER_CHECK(src.dtype() == dtype(), "scatter_add_: the source (", describe(src), ") must have the dtype of self (",
@@ -77,10 +92,16 @@ Tensor& Tensor::scatter_add_(int64_t d, const Tensor& index, const Tensor& src) 
     EMBER_CHECK(i == d || index.size(i) <= size(i), "scatter_add_: the index of shape ", shape_str(index.sizes()),
                 " is larger than self of shape ", shape_str(sizes()), " in dimension ", i);
   }
-  if (index.numel() == 0) return *this;
-  const Tensor inputs[2] = {as_long(index), src};
-  const int64_t ints[1] = {d};
-  dispatch::call(EMBER_OP_SCATTER_ADD, inputs, {this, 1}, {}, ints);
+  const Tensor long_index = as_long(index);
+  if (index.numel() > 0) {
+    const Tensor inputs[2] = {long_index, src};
+    const int64_t ints[1] = {d};
+    dispatch::call(EMBER_OP_SCATTER_ADD, inputs, {this, 1}, {}, ints);
+  }
+  if (auto* n = autograd::record(autograd::Op::ScatterAdd, {*this, src}, {*this})) {
+    n->ints = {d};
+    autograd::save(n, long_index);
+  }
   return *this;
 }
 
@@ -117,10 +138,17 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
     dtype = promote_types(dtype, t.dtype());
   }
   Tensor out = make_tensor(shape, dtype, first.device());
-  int64_t offset = 0;
-  for (const Tensor& t : parts) {
-    if (t.size(d) > 0) out.narrow(d, offset, t.size(d)).copy_(t);
-    offset += t.size(d);
+  {
+    NoGradGuard no_grad;
+    int64_t offset = 0;
+    for (const Tensor& t : parts) {
+      if (t.size(d) > 0) out.narrow(d, offset, t.size(d)).copy_(t);
+      offset += t.size(d);
+    }
+  }
+  if (auto* n = autograd::record(autograd::Op::Cat, parts, {out})) {
+    n->ints = {d};
+    for (const Tensor& t : parts) n->ints.push_back(t.size(d));
   }
   return out;
 }
@@ -153,7 +181,13 @@ Tensor Tensor::repeat(IntArrayRef repeats) const {
     expand_shape.push_back(s);
     out_shape.push_back(repeats[i] * s);
   }
-  return reshape(view_shape).expand(expand_shape).contiguous().view(out_shape);
+  Tensor out;
+  {
+    NoGradGuard no_grad;
+    out = reshape(view_shape).expand(expand_shape).contiguous().view(out_shape);
+  }
+  if (auto* n = autograd::record(autograd::Op::Repeat, {*this}, {out})) n->ints = DimVector(repeats);
+  return out;
 }
 
 Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index) { return t.index_select(dim, index); }
@@ -338,6 +372,7 @@ Tensor Tensor::index(std::initializer_list<indexing::TensorIndex> indices) const
 }
 
 Tensor& Tensor::index_put_(std::initializer_list<indexing::TensorIndex> indices, const Tensor& value) {
+  autograd::check_inplace(*this, "index_put_");
   EMBER_CHECK(value.device() == device(), "index_put_: the value (", describe(value), ") must be on the device of self (",
               describe(*this), "); move it with .to(device)");
   std::vector<TensorIndex> list(indices);

@@ -1,6 +1,8 @@
 // Linear algebra: every product reaches the backend as one batched matmul
 // (bmm) over strided 3-d views; matmul's broadcasting is resolved here.
+#include "autograd/formulas.h"
 #include "dispatch/dispatch.h"
+#include "ember/autograd.h"
 #include "ember/functions.h"
 #include "tensor/make.h"
 
@@ -20,13 +22,22 @@ void check_operands(const char* op, const Tensor& a, const Tensor& b) {
 }
 
 // (B, M, K) x (B, K, N) -> (B, M, N), inputs as given (any strides).
+// Never records: the public products record their own nodes.
 Tensor batched(const Tensor& a, const Tensor& b) {
+  NoGradGuard no_grad;
   Tensor out = make_tensor({a.size(0), a.size(1), b.size(2)}, a.dtype(), a.device());
   if (out.numel() == 0) return out;
   if (a.size(2) == 0) return out.zero_();
   const Tensor inputs[2] = {a, b};
   dispatch::call(EMBER_OP_BMM, inputs, {&out, 1});
   return out;
+}
+
+void record_product(autograd::Op op, const Tensor& a, const Tensor& b, const Tensor& out) {
+  if (auto* n = autograd::record(op, {a, b}, {out})) {
+    autograd::save(n, a);
+    autograd::save(n, b);
+  }
 }
 
 }  // namespace
@@ -38,7 +49,13 @@ Tensor Tensor::mm(const Tensor& other) const {
   EMBER_CHECK(size(1) == other.size(0), "mm: shapes ", detail::shape_str(sizes()), " and ",
               detail::shape_str(other.sizes()), " cannot be multiplied (", size(1), " columns vs ", other.size(0),
               " rows)");
-  return batched(unsqueeze(0), other.unsqueeze(0)).squeeze(0);
+  Tensor out;
+  {
+    NoGradGuard no_grad;
+    out = batched(unsqueeze(0), other.unsqueeze(0)).squeeze(0);
+  }
+  record_product(autograd::Op::Mm, *this, other, out);
+  return out;
 }
 
 Tensor Tensor::bmm(const Tensor& other) const {
@@ -48,7 +65,9 @@ Tensor Tensor::bmm(const Tensor& other) const {
   EMBER_CHECK(size(0) == other.size(0) && size(2) == other.size(1), "bmm: shapes ", detail::shape_str(sizes()),
               " and ", detail::shape_str(other.sizes()), " cannot be multiplied (batch ", size(0), " vs ",
               other.size(0), ", inner ", size(2), " vs ", other.size(1), ")");
-  return batched(*this, other);
+  Tensor out = batched(*this, other);
+  record_product(autograd::Op::Bmm, *this, other, out);
+  return out;
 }
 
 Tensor Tensor::mv(const Tensor& vec) const {
@@ -57,7 +76,13 @@ Tensor Tensor::mv(const Tensor& vec) const {
               " and ", describe(vec));
   EMBER_CHECK(size(1) == vec.size(0), "mv: shapes ", detail::shape_str(sizes()), " and ",
               detail::shape_str(vec.sizes()), " cannot be multiplied (", size(1), " vs ", vec.size(0), ")");
-  return batched(unsqueeze(0), vec.unsqueeze(1).unsqueeze(0)).reshape({size(0)});
+  Tensor out;
+  {
+    NoGradGuard no_grad;
+    out = batched(unsqueeze(0), vec.unsqueeze(1).unsqueeze(0)).reshape({size(0)});
+  }
+  record_product(autograd::Op::Mv, *this, vec, out);
+  return out;
 }
 
 Tensor Tensor::dot(const Tensor& other) const {
@@ -66,7 +91,13 @@ Tensor Tensor::dot(const Tensor& other) const {
               describe(other));
   EMBER_CHECK(size(0) == other.size(0), "dot: inconsistent tensor size, expected both of ", size(0),
               " elements, got ", size(0), " and ", other.size(0));
-  return batched(unsqueeze(0).unsqueeze(0), other.unsqueeze(1).unsqueeze(0)).reshape({});
+  Tensor out;
+  {
+    NoGradGuard no_grad;
+    out = batched(unsqueeze(0).unsqueeze(0), other.unsqueeze(1).unsqueeze(0)).reshape({});
+  }
+  record_product(autograd::Op::Dot, *this, other, out);
+  return out;
 }
 
 Tensor Tensor::matmul(const Tensor& other) const {
@@ -94,7 +125,7 @@ Tensor Tensor::matmul(const Tensor& other) const {
   shape_a.push_back(k);
   shape_b.push_back(k);
   shape_b.push_back(n);
-  Tensor out = batched(a.expand(shape_a).reshape({batch_count, m, k}), b.expand(shape_b).reshape({batch_count, k, n}));
+  Tensor out = a.expand(shape_a).reshape({batch_count, m, k}).bmm(b.expand(shape_b).reshape({batch_count, k, n}));
   DimVector shape(batch);
   if (da > 1) shape.push_back(m);
   if (db > 1) shape.push_back(n);

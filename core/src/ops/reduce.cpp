@@ -4,7 +4,9 @@
 #include <cmath>
 #include <limits>
 
+#include "autograd/formulas.h"
 #include "dispatch/dispatch.h"
+#include "ember/autograd.h"
 #include "ember/factories.h"
 #include "ember/functions.h"
 #include "ember/sdk/op_names.h"
@@ -59,7 +61,9 @@ Tensor kernel_view(const Tensor& out, const Tensor& x, const ReducePlan& p) {
   return make_view(keep, x.sizes(), strides, keep.storage_offset());
 }
 
+// The helpers never record: the public ops record their own nodes.
 Tensor reduce(ember_op op, const Tensor& x, IntArrayRef dims, bool keepdim, Dtype out_dtype, const char* name) {
+  NoGradGuard no_grad;
   ReducePlan p = plan(x, dims, keepdim, name);
   Tensor in = x.dtype() == out_dtype || op == EMBER_OP_ALL || op == EMBER_OP_ANY ? x : x.to(out_dtype);
   Tensor out = make_tensor(p.out_sizes, out_dtype, x.device());
@@ -82,6 +86,7 @@ Dtype sum_dtype(const Tensor& x, std::optional<Dtype> dtype) {
 
 std::tuple<Tensor, Tensor> reduce_with_index(ember_op op, const Tensor& x, int64_t dim, bool keepdim,
                                              const char* name) {
+  NoGradGuard no_grad;
   const int64_t d = detail::wrap_dim(dim, x.dim(), name);
   EMBER_CHECK(x.dim() == 0 || x.size(d) > 0, name, ": cannot reduce dimension ", d, " of size 0 (", describe(x),
               "); there is no maximum or minimum of nothing");
@@ -109,45 +114,111 @@ void check_floating(const char* op, const Tensor& x, std::optional<Dtype> dtype)
 
 }  // namespace
 
-Tensor Tensor::sum(std::optional<Dtype> dtype) const { return sum(IntArrayRef(), false, dtype); }
-Tensor Tensor::sum(IntArrayRef dims, bool keepdim, std::optional<Dtype> dtype) const {
-  return reduce(EMBER_OP_SUM, *this, dims, keepdim, sum_dtype(*this, dtype), "sum");
+// Reductions record [keepdim, dims...] in the node's ints (dims empty: all).
+using autograd::Op;
+using autograd::record;
+using autograd::save;
+using autograd::save_output;
+
+namespace {
+void set_dims(autograd::FormulaNode* n, IntArrayRef dims, bool keepdim) {
+  n->ints.assign({keepdim ? 1 : 0});
+  for (int64_t d : dims) n->ints.push_back(d);
 }
-Tensor Tensor::mean(std::optional<Dtype> dtype) const { return mean(IntArrayRef(), false, dtype); }
+// Records a reduction whose formula reads the input and the result.
+void record_reduction(Op op, const Tensor& x, const Tensor& out, IntArrayRef dims, bool keepdim) {
+  if (auto* n = record(op, {x}, {out})) {
+    set_dims(n, dims, keepdim);
+    save(n, x);
+    save_output(n, out);
+  }
+}
+}  // namespace
+
+Tensor Tensor::sum(std::optional<Dtype> dtype) const {
+  Tensor out = reduce(EMBER_OP_SUM, *this, {}, false, sum_dtype(*this, dtype), "sum");
+  record(Op::SumAll, {*this}, {out});
+  return out;
+}
+Tensor Tensor::sum(IntArrayRef dims, bool keepdim, std::optional<Dtype> dtype) const {
+  Tensor out = reduce(EMBER_OP_SUM, *this, dims, keepdim, sum_dtype(*this, dtype), "sum");
+  if (auto* n = record(Op::SumDims, {*this}, {out})) set_dims(n, dims, keepdim);
+  return out;
+}
+Tensor Tensor::mean(std::optional<Dtype> dtype) const {
+  check_floating("mean", *this, dtype);
+  Tensor out;
+  {
+    NoGradGuard no_grad;
+    out = sum(dtype).div_(double(std::max<int64_t>(numel(), 0)));
+  }
+  record(Op::MeanAll, {*this}, {out});
+  return out;
+}
 Tensor Tensor::mean(IntArrayRef dims, bool keepdim, std::optional<Dtype> dtype) const {
   check_floating("mean", *this, dtype);
   const int64_t count = plan(*this, dims, keepdim, "mean").count;
-  return sum(dims, keepdim, dtype).div_(double(count));
+  Tensor out;
+  {
+    NoGradGuard no_grad;
+    out = sum(dims, keepdim, dtype).div_(double(count));
+  }
+  if (auto* n = record(Op::MeanDims, {*this}, {out})) set_dims(n, dims, keepdim);
+  return out;
 }
 Tensor Tensor::prod(std::optional<Dtype> dtype) const {
-  return reduce(EMBER_OP_PROD, *this, {}, false, sum_dtype(*this, dtype), "prod");
+  Tensor out = reduce(EMBER_OP_PROD, *this, {}, false, sum_dtype(*this, dtype), "prod");
+  record_reduction(Op::ProdAll, *this, out, {}, false);
+  return out;
 }
 Tensor Tensor::prod(int64_t dim, bool keepdim, std::optional<Dtype> dtype) const {
-  return reduce(EMBER_OP_PROD, *this, IntArrayRef(dim), keepdim, sum_dtype(*this, dtype), "prod");
+  Tensor out = reduce(EMBER_OP_PROD, *this, IntArrayRef(dim), keepdim, sum_dtype(*this, dtype), "prod");
+  record_reduction(Op::ProdDim, *this, out, IntArrayRef(dim), keepdim);
+  return out;
 }
 Tensor Tensor::amax(IntArrayRef dims, bool keepdim) const {
-  return reduce(EMBER_OP_AMAX, *this, dims, keepdim, dtype(), "amax");
+  Tensor out = reduce(EMBER_OP_AMAX, *this, dims, keepdim, dtype(), "amax");
+  record_reduction(Op::Amax, *this, out, dims, keepdim);
+  return out;
 }
 Tensor Tensor::amin(IntArrayRef dims, bool keepdim) const {
-  return reduce(EMBER_OP_AMIN, *this, dims, keepdim, dtype(), "amin");
+  Tensor out = reduce(EMBER_OP_AMIN, *this, dims, keepdim, dtype(), "amin");
+  record_reduction(Op::Amin, *this, out, dims, keepdim);
+  return out;
 }
 Tensor Tensor::max() const {
   EMBER_CHECK(numel() > 0, "max(): cannot reduce an empty tensor (", describe(*this),
               "); there is no maximum of nothing");
-  return amax();
+  Tensor out = reduce(EMBER_OP_AMAX, *this, {}, false, dtype(), "max");
+  record_reduction(Op::MaxAll, *this, out, {}, false);
+  return out;
 }
 Tensor Tensor::min() const {
   EMBER_CHECK(numel() > 0, "min(): cannot reduce an empty tensor (", describe(*this),
               "); there is no minimum of nothing");
-  return amin();
+  Tensor out = reduce(EMBER_OP_AMIN, *this, {}, false, dtype(), "min");
+  record_reduction(Op::MinAll, *this, out, {}, false);
+  return out;
 }
+namespace {
+std::tuple<Tensor, Tensor> extreme_dim(ember_op kernel, Op op, const Tensor& x, int64_t dim, bool keepdim,
+                                       const char* name) {
+  auto [values, indices] = reduce_with_index(kernel, x, dim, keepdim, name);
+  if (auto* n = record(op, {x}, {values, indices})) {
+    set_dims(n, IntArrayRef(detail::wrap_dim(dim, x.dim(), name)), keepdim);
+    save(n, indices);
+  }
+  return {values, indices};
+}
+}  // namespace
 std::tuple<Tensor, Tensor> Tensor::max(int64_t dim, bool keepdim) const {
-  return reduce_with_index(EMBER_OP_MAX_DIM, *this, dim, keepdim, "max");
+  return extreme_dim(EMBER_OP_MAX_DIM, Op::MaxDim, *this, dim, keepdim, "max");
 }
 std::tuple<Tensor, Tensor> Tensor::min(int64_t dim, bool keepdim) const {
-  return reduce_with_index(EMBER_OP_MIN_DIM, *this, dim, keepdim, "min");
+  return extreme_dim(EMBER_OP_MIN_DIM, Op::MinDim, *this, dim, keepdim, "min");
 }
 Tensor Tensor::argmax(std::optional<int64_t> dim, bool keepdim) const {
+  NoGradGuard no_grad;
   if (!dim) {
     EMBER_CHECK(numel() > 0, "argmax(): cannot reduce an empty tensor (", describe(*this), ")");
     return std::get<1>(reshape({-1}).max(0, false));
@@ -155,6 +226,7 @@ Tensor Tensor::argmax(std::optional<int64_t> dim, bool keepdim) const {
   return std::get<1>(max(*dim, keepdim));
 }
 Tensor Tensor::argmin(std::optional<int64_t> dim, bool keepdim) const {
+  NoGradGuard no_grad;
   if (!dim) {
     EMBER_CHECK(numel() > 0, "argmin(): cannot reduce an empty tensor (", describe(*this), ")");
     return std::get<1>(reshape({-1}).min(0, false));
@@ -162,30 +234,69 @@ Tensor Tensor::argmin(std::optional<int64_t> dim, bool keepdim) const {
   return std::get<1>(min(*dim, keepdim));
 }
 
-Tensor Tensor::var_all(bool unbiased) const { return var(IntArrayRef(), unbiased, false); }
-Tensor Tensor::var(IntArrayRef dims, bool unbiased, bool keepdim) const {
-  check_floating("var", *this, {});
-  const int64_t count = plan(*this, dims, keepdim, "var").count;
-  Tensor centered = *this - mean(dims, true);
+namespace {
+Tensor variance(const Tensor& x, IntArrayRef dims, bool unbiased, bool keepdim, int64_t count) {
+  NoGradGuard no_grad;
+  Tensor centered = x - x.mean(dims, true);
   Tensor total = (centered * centered).sum(dims, keepdim);
   const double denominator = double(count - (unbiased ? 1 : 0));
   // PyTorch returns nan (not an error) when there are too few elements.
   if (denominator <= 0) return total.fill_(std::numeric_limits<double>::quiet_NaN());
   return total.div_(denominator);
 }
-Tensor Tensor::std_all(bool unbiased) const { return var_all(unbiased).sqrt(); }
-Tensor Tensor::std(IntArrayRef dims, bool unbiased, bool keepdim) const { return var(dims, unbiased, keepdim).sqrt(); }
+}  // namespace
+
+Tensor Tensor::var_all(bool unbiased) const { return var(IntArrayRef(), unbiased, false); }
+Tensor Tensor::var(IntArrayRef dims, bool unbiased, bool keepdim) const {
+  check_floating("var", *this, {});
+  const int64_t count = plan(*this, dims, keepdim, "var").count;
+  Tensor out = variance(*this, dims, unbiased, keepdim, count);
+  if (auto* n = record(Op::Var, {*this}, {out})) {
+    set_dims(n, dims, keepdim);
+    n->scalars = {unbiased ? 1 : 0};
+    save(n, *this);
+  }
+  return out;
+}
+Tensor Tensor::std_all(bool unbiased) const { return std(IntArrayRef(), unbiased, false); }
+Tensor Tensor::std(IntArrayRef dims, bool unbiased, bool keepdim) const {
+  check_floating("std", *this, {});
+  const int64_t count = plan(*this, dims, keepdim, "std").count;
+  Tensor out;
+  {
+    NoGradGuard no_grad;
+    out = variance(*this, dims, unbiased, keepdim, count).sqrt();
+  }
+  if (auto* n = record(Op::Std, {*this}, {out})) {
+    set_dims(n, dims, keepdim);
+    n->scalars = {unbiased ? 1 : 0};
+    save(n, *this);
+    save_output(n, out);
+  }
+  return out;
+}
 
 Tensor Tensor::norm(const Scalar& p) const { return norm(p, {}, false); }
 Tensor Tensor::norm(const Scalar& p, IntArrayRef dims, bool keepdim) const {
   check_floating("norm", *this, {});
   const double order = p.to_double();
-  Tensor a = abs();
-  if (order == 2) return (a * a).sum(dims, keepdim).sqrt();
-  if (order == 1) return a.sum(dims, keepdim);
-  if (std::isinf(order)) return order > 0 ? a.amax(dims, keepdim) : a.amin(dims, keepdim);
-  if (order == 0) return (a != 0).to(dtype()).sum(dims, keepdim);
-  return a.pow(order).sum(dims, keepdim).pow(1.0 / order);
+  Tensor out;
+  {
+    NoGradGuard no_grad;
+    Tensor a = abs();
+    if (order == 2) out = (a * a).sum(dims, keepdim).sqrt();
+    else if (order == 1) out = a.sum(dims, keepdim);
+    else if (std::isinf(order)) out = order > 0 ? a.amax(dims, keepdim) : a.amin(dims, keepdim);
+    else if (order == 0) out = (a != 0).to(dtype()).sum(dims, keepdim);
+    else out = a.pow(order).sum(dims, keepdim).pow(1.0 / order);
+  }
+  if (auto* n = record(Op::Norm, {*this}, {out})) {
+    set_dims(n, dims, keepdim);
+    n->scalars = {p};
+    save(n, *this);
+    save_output(n, out);
+  }
+  return out;
 }
 
 Tensor Tensor::all() const { return reduce(EMBER_OP_ALL, *this, {}, false, kBool, "all"); }
@@ -214,33 +325,64 @@ Tensor Tensor::softmax(int64_t dim, std::optional<Dtype> dtype) const {
   Tensor x = dtype ? to(*dtype) : *this;
   check_floating("softmax", x, {});
   const int64_t d = detail::wrap_dim(dim, x.dim(), "softmax");
-  if (auto fused = fused_softmax(EMBER_OP_SOFTMAX, x, d)) return *fused;
-  if (x.dim() == 0) return ones_like(x);
-  Tensor shifted = (x - x.amax(d, true)).exp();
-  return shifted.div_(shifted.sum(d, true));
+  Tensor out;
+  {
+    NoGradGuard no_grad;
+    if (auto fused = fused_softmax(EMBER_OP_SOFTMAX, x, d)) {
+      out = *fused;
+    } else if (x.dim() == 0) {
+      out = ones_like(x);
+    } else {
+      Tensor shifted = (x - x.amax(d, true)).exp();
+      out = shifted.div_(shifted.sum(d, true));
+    }
+  }
+  if (auto* n = record(Op::Softmax, {x}, {out})) {
+    n->ints = {x.dim() == 0 ? 0 : d};
+    save_output(n, out);
+  }
+  return out;
 }
 
 Tensor Tensor::log_softmax(int64_t dim, std::optional<Dtype> dtype) const {
   Tensor x = dtype ? to(*dtype) : *this;
   check_floating("log_softmax", x, {});
   const int64_t d = detail::wrap_dim(dim, x.dim(), "log_softmax");
-  if (auto fused = fused_softmax(EMBER_OP_LOG_SOFTMAX, x, d)) return *fused;
-  if (x.dim() == 0) return zeros_like(x);
-  Tensor shifted = x - x.amax(d, true);
-  return shifted.sub_(shifted.exp().sum(d, true).log());
+  Tensor out;
+  {
+    NoGradGuard no_grad;
+    if (auto fused = fused_softmax(EMBER_OP_LOG_SOFTMAX, x, d)) {
+      out = *fused;
+    } else if (x.dim() == 0) {
+      out = zeros_like(x);
+    } else {
+      Tensor shifted = x - x.amax(d, true);
+      out = shifted.sub_(shifted.exp().sum(d, true).log());
+    }
+  }
+  if (auto* n = record(Op::LogSoftmax, {x}, {out})) {
+    n->ints = {x.dim() == 0 ? 0 : d};
+    save_output(n, out);
+  }
+  return out;
 }
 
 Tensor Tensor::logsumexp(IntArrayRef dims, bool keepdim) const {
   Tensor x = is_floating_point() ? *this : to(kDefaultFloat);
-  if (x.numel() == 0) return x.exp().sum(dims, keepdim).log();
-  Tensor m = x.amax(dims, true);
-  // An infinite maximum would give inf - inf = nan; PyTorch shifts by 0 there.
-  m.masked_fill_(m.abs() == std::numeric_limits<double>::infinity(), 0);
-  Tensor out = (x - m).exp().sum(dims, true).log().add_(m);
-  if (!keepdim) {
-    ReducePlan p = plan(x, dims, false, "logsumexp");
-    out = out.reshape(p.out_sizes);
+  Tensor out;
+  {
+    NoGradGuard no_grad;
+    if (x.numel() == 0) {
+      out = x.exp().sum(dims, keepdim).log();
+    } else {
+      Tensor m = x.amax(dims, true);
+      // An infinite maximum would give inf - inf = nan; PyTorch shifts by 0 there.
+      m.masked_fill_(m.abs() == std::numeric_limits<double>::infinity(), 0);
+      out = (x - m).exp().sum(dims, true).log().add_(m);
+      if (!keepdim) out = out.reshape(plan(x, dims, false, "logsumexp").out_sizes);
+    }
   }
+  record_reduction(Op::Logsumexp, x, out, dims, keepdim);
   return out;
 }
 

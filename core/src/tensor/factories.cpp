@@ -4,7 +4,9 @@
 #include <cmath>
 #include <cstring>
 
+#include "autograd/formulas.h"
 #include "device/registry.h"
+#include "ember/autograd.h"
 #include "dispatch/dispatch.h"
 #include "ember/functions.h"
 #include "ember/runtime.h"
@@ -360,7 +362,9 @@ Tensor& Tensor::zero_() { return fill_(0); }
 
 Tensor& Tensor::fill_(const Scalar& value) {
   detail::check_no_internal_overlap("fill_", *this);
+  autograd::check_inplace(*this, "fill_");
   fill(*this, value);
+  autograd::record(autograd::Op::Fill, {*this}, {*this});
   return *this;
 }
 

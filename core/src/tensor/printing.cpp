@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "ember/autograd.h"
 #include "ember/tensor.h"
 
 namespace ember {
@@ -273,9 +274,9 @@ std::string to_string(const Tensor& t) {
 
   // Autograd suffix: Python shows `grad_fn=<Name>` for a tensor produced by a
   // recorded operation and otherwise `requires_grad=True` for a leaf that
-  // requires grad; never both. The grad_fn=<Name> case goes here, before the
-  // requires_grad one, once the autograd engine exposes the node's name.
-  if (t.requires_grad()) suffixes.push_back("requires_grad=True");
+  // requires grad; never both.
+  if (const auto& fn = t.grad_fn()) suffixes.push_back("grad_fn=<" + fn->name() + ">");
+  else if (t.requires_grad()) suffixes.push_back("requires_grad=True");
 
   return add_suffixes(prefix + body, suffixes, indent);
 }

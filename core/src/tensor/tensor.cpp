@@ -3,7 +3,9 @@
 
 #include <cstring>
 
+#include "autograd/formulas.h"
 #include "device/registry.h"
+#include "ember/autograd.h"
 #include "dispatch/dispatch.h"
 #include "ember/factories.h"
 #include "ember/sdk/half.h"
@@ -64,50 +66,63 @@ void host_to_device(const Tensor& host, const Tensor& dst) {
 
 }  // namespace
 
+namespace {
+// copy_ without autograd: `dst` takes `src`'s values (broadcast, converted,
+// across devices).
+void copy_values(Tensor& dst, const Tensor& src) {
+  NoGradGuard no_grad;
+  const Tensor* const self = &dst;
+  Tensor source = src;
+  if (!source.sizes().equals(dst.sizes())) {
+    // copy_ broadcasts the source to the destination's shape.
+    auto shape = detail::broadcast_shapes(dst.sizes(), source.sizes(), "copy_");
+    EMBER_CHECK(IntArrayRef(shape).equals(dst.sizes()), "copy_: cannot copy a source of shape ",
+                detail::shape_str(source.sizes()), " into a destination of shape ", detail::shape_str(dst.sizes()));
+    source = source.expand(dst.sizes());
+  }
+  if (dst.numel() == 0) return;
+  if (source.device() == dst.device()) {
+    dispatch::call(EMBER_OP_COPY, {&source, 1}, {self, 1});
+    return;
+  }
+  Tensor host = to_host_contiguous(source);
+  if (dst.device().is_cpu()) {
+    dispatch::call(EMBER_OP_COPY, {&host, 1}, {self, 1});
+    return;
+  }
+  if (host.dtype() != dst.dtype()) {
+    Tensor cast = make_tensor(host.sizes(), dst.dtype(), Device(kCPU));
+    dispatch::call(EMBER_OP_COPY, {&host, 1}, {&cast, 1});
+    host = cast;
+  }
+  if (dst.is_contiguous()) {
+    host_to_device(host, dst);
+  } else {
+    Tensor staged = make_tensor(dst.sizes(), dst.dtype(), dst.device());
+    host_to_device(host, staged);
+    dispatch::call(EMBER_OP_COPY, {&staged, 1}, {self, 1});
+  }
+}
+}  // namespace
+
 Tensor& Tensor::copy_(const Tensor& src, bool /*non_blocking*/) {
   EMBER_CHECK(src.defined(), "copy_: the source is undefined");
   if (src.is_same(*this)) return *this;
   detail::check_no_internal_overlap("copy_", *this);
-  Tensor source = src;
-  if (!source.sizes().equals(sizes())) {
-    // copy_ broadcasts the source to the destination's shape.
-    auto shape = detail::broadcast_shapes(sizes(), source.sizes(), "copy_");
-    EMBER_CHECK(IntArrayRef(shape).equals(sizes()), "copy_: cannot copy a source of shape ",
-                detail::shape_str(source.sizes()), " into a destination of shape ", detail::shape_str(sizes()));
-    source = source.expand(sizes());
-  }
-  if (numel() == 0) return *this;
-  if (source.device() == device()) {
-    dispatch::call(EMBER_OP_COPY, {&source, 1}, {this, 1});
-    return *this;
-  }
-  Tensor host = to_host_contiguous(source);
-  if (device().is_cpu()) {
-    dispatch::call(EMBER_OP_COPY, {&host, 1}, {this, 1});
-    return *this;
-  }
-  if (host.dtype() != dtype()) {
-    Tensor cast = make_tensor(host.sizes(), dtype(), Device(kCPU));
-    dispatch::call(EMBER_OP_COPY, {&host, 1}, {&cast, 1});
-    host = cast;
-  }
-  if (is_contiguous()) {
-    host_to_device(host, *this);
-  } else {
-    Tensor staged = make_tensor(sizes(), dtype(), device());
-    host_to_device(host, staged);
-    dispatch::call(EMBER_OP_COPY, {&staged, 1}, {this, 1});
-  }
+  autograd::check_inplace(*this, "copy_");
+  copy_values(*this, src);
+  autograd::record(autograd::Op::Copy, {*this, src}, {*this});
   return *this;
 }
 
-Tensor Tensor::to(const TensorOptions& options, bool non_blocking, bool copy) const {
+Tensor Tensor::to(const TensorOptions& options, bool /*non_blocking*/, bool copy) const {
   const Device target = options.has_device() ? options.device().normalized() : device();
   const Dtype target_dtype = options.has_dtype() ? options.dtype() : dtype();
   if (!copy && target == device() && target_dtype == dtype()) return *this;
   device_registry::require(target);
   Tensor out = detail::make_tensor_like(*this, target_dtype, target);
-  out.copy_(*this, non_blocking);
+  copy_values(out, *this);
+  autograd::record(autograd::Op::ToCopy, {*this}, {out});
   return out;
 }
 Tensor Tensor::to(Device d, bool non_blocking, bool copy) const {
@@ -133,6 +148,7 @@ Tensor Tensor::contiguous() const {
 Tensor Tensor::clone() const {
   Tensor out = detail::make_tensor_like(*this, dtype(), device());
   if (numel() > 0) dispatch::call(EMBER_OP_COPY, {this, 1}, {&out, 1});
+  autograd::record(autograd::Op::Clone, {*this}, {out});
   return out;
 }
 
@@ -167,23 +183,5 @@ void Tensor::check_data_ptr(Dtype requested) const {
               "the matching type>");
 }
 
-Tensor Tensor::data() const { return detach(); }
-
-Tensor Tensor::detach() const {
-  Tensor out = detail::make_view(*this, sizes(), strides(), storage_offset());
-  return out;
-}
-
-Tensor& Tensor::detach_() {
-  impl().requires_grad = false;
-  return *this;
-}
-
-Tensor& Tensor::requires_grad_(bool value) {
-  EMBER_CHECK(!value || is_floating_point(), "requires_grad_: only tensors of floating point dtype can require ",
-              "gradients, but this is a ", describe(*this));
-  impl().requires_grad = value;
-  return *this;
-}
 
 }  // namespace ember

@@ -3,6 +3,8 @@
 #include <numeric>
 #include <optional>
 
+#include "autograd/formulas.h"
+#include "ember/autograd.h"
 #include "ember/functions.h"
 #include "tensor/make.h"
 
@@ -75,6 +77,14 @@ std::optional<DimVector> view_strides(IntArrayRef oldshape, IntArrayRef oldstrid
   return newstride;
 }
 
+// A view and its node (Note [Views and autograd]: a view's gradient is the
+// formula's; in-place writes through views of tensors that require grad are
+// not rebased onto the base, see docs/autograd.md).
+Tensor recorded(autograd::Op op, const Tensor& in, Tensor out, std::initializer_list<int64_t> ints = {}) {
+  if (auto* n = autograd::record(op, {in}, {out})) n->ints.assign(IntArrayRef(ints.begin(), ints.size()));
+  return out;
+}
+
 }  // namespace
 
 Tensor Tensor::view(IntArrayRef shape) const {
@@ -83,14 +93,19 @@ Tensor Tensor::view(IntArrayRef shape) const {
   EMBER_CHECK(strides, "view: a tensor of shape ", shape_str(this->sizes()), " and strides ",
               shape_str(this->strides()), " cannot be viewed as shape ", shape_str(sizes),
               " without a copy (its memory is not laid out compatibly); use .reshape(...) instead");
-  return make_view(*this, sizes, *strides, storage_offset());
+  return recorded(autograd::Op::View, *this, make_view(*this, sizes, *strides, storage_offset()));
 }
 
 Tensor Tensor::reshape(IntArrayRef shape) const {
   DimVector sizes = infer_size(shape, numel(), "reshape");
   if (auto strides = view_strides(this->sizes(), this->strides(), sizes))
-    return make_view(*this, sizes, *strides, storage_offset());
-  return contiguous().view(sizes);
+    return recorded(autograd::Op::Reshape, *this, make_view(*this, sizes, *strides, storage_offset()));
+  Tensor copy;
+  {
+    NoGradGuard no_grad;
+    copy = contiguous().view(sizes);
+  }
+  return recorded(autograd::Op::UnsafeView, *this, copy);
 }
 
 Tensor Tensor::flatten(int64_t start_dim, int64_t end_dim) const {
@@ -116,17 +131,17 @@ Tensor Tensor::squeeze() const {
       sizes.push_back(size(i));
       strides.push_back(stride(i));
     }
-  return make_view(*this, sizes, strides, storage_offset());
+  return recorded(autograd::Op::Squeeze, *this, make_view(*this, sizes, strides, storage_offset()));
 }
 
 Tensor Tensor::squeeze(int64_t d) const {
-  if (dim() == 0) return make_view(*this, {}, {}, storage_offset());
+  if (dim() == 0) return recorded(autograd::Op::SqueezeDim, *this, make_view(*this, {}, {}, storage_offset()));
   d = wrap_dim(d, dim(), "squeeze");
-  if (size(d) != 1) return make_view(*this, sizes(), strides(), storage_offset());
+  if (size(d) != 1) return recorded(autograd::Op::SqueezeDim, *this, make_view(*this, sizes(), strides(), storage_offset()));
   DimVector sizes(this->sizes()), strides(this->strides());
   sizes.erase(size_t(d));
   strides.erase(size_t(d));
-  return make_view(*this, sizes, strides, storage_offset());
+  return recorded(autograd::Op::SqueezeDim, *this, make_view(*this, sizes, strides, storage_offset()));
 }
 
 Tensor Tensor::unsqueeze(int64_t d) const {
@@ -135,23 +150,28 @@ Tensor Tensor::unsqueeze(int64_t d) const {
   const int64_t s = d < dim() ? stride(d) * size(d) : 1;
   sizes.insert(size_t(d), 1);
   strides.insert(size_t(d), s);
-  return make_view(*this, sizes, strides, storage_offset());
+  return recorded(autograd::Op::Unsqueeze, *this, make_view(*this, sizes, strides, storage_offset()), {d});
 }
 
 Tensor Tensor::transpose(int64_t a, int64_t b) const {
-  if (dim() == 0) return make_view(*this, {}, {}, storage_offset());
+  if (dim() == 0) return recorded(autograd::Op::Transpose, *this, make_view(*this, {}, {}, storage_offset()), {0, 0});
   a = wrap_dim(a, dim(), "transpose");
   b = wrap_dim(b, dim(), "transpose");
   DimVector sizes(this->sizes()), strides(this->strides());
   std::swap(sizes[a], sizes[b]);
   std::swap(strides[a], strides[b]);
-  return make_view(*this, sizes, strides, storage_offset());
+  return recorded(autograd::Op::Transpose, *this, make_view(*this, sizes, strides, storage_offset()), {a, b});
 }
 
 Tensor Tensor::t() const {
   EMBER_CHECK(dim() <= 2, "t(): expects a tensor with at most 2 dimensions, but got ", dim(),
               "; use transpose(dim0, dim1) or permute");
-  return dim() < 2 ? transpose(0, 0) : transpose(0, 1);
+  Tensor out;
+  {
+    NoGradGuard no_grad;
+    out = dim() < 2 ? transpose(0, 0) : transpose(0, 1);
+  }
+  return recorded(autograd::Op::T, *this, out);
 }
 
 Tensor Tensor::permute(IntArrayRef dims) const {
@@ -159,14 +179,18 @@ Tensor Tensor::permute(IntArrayRef dims) const {
               " does not match the tensor's ", dim(), " dimensions (shape ", shape_str(sizes()), ")");
   DimVector sizes(dims.size()), strides(dims.size());
   std::vector<bool> seen(dims.size(), false);
+  DimVector wrapped(dims.size());
   for (size_t i = 0; i < dims.size(); ++i) {
     const int64_t d = wrap_dim(dims[i], dim(), "permute");
     EMBER_CHECK(!seen[d], "permute: dim ", d, " appears twice in ", shape_str(dims));
     seen[d] = true;
+    wrapped[i] = d;
     sizes[i] = size(d);
     strides[i] = stride(d);
   }
-  return make_view(*this, sizes, strides, storage_offset());
+  Tensor out = make_view(*this, sizes, strides, storage_offset());
+  if (auto* n = autograd::record(autograd::Op::Permute, {*this}, {out})) n->ints = wrapped;
+  return out;
 }
 
 Tensor Tensor::expand(IntArrayRef shape) const {
@@ -189,7 +213,7 @@ Tensor Tensor::expand(IntArrayRef shape) const {
     sizes[i] = want;
     strides[i] = have == want ? stride(int64_t(i - lead)) : 0;
   }
-  return make_view(*this, sizes, strides, storage_offset());
+  return recorded(autograd::Op::Expand, *this, make_view(*this, sizes, strides, storage_offset()));
 }
 
 Tensor Tensor::expand_as(const Tensor& other) const { return expand(other.sizes()); }
@@ -207,7 +231,13 @@ Tensor Tensor::as_strided(IntArrayRef sizes, IntArrayRef strides, std::optional<
   EMBER_CHECK(off >= 0 && (last < 0 || (last + 1) * element_size() <= int64_t(impl().storage->nbytes)),
               "as_strided: the view of shape ", shape_str(sizes), ", strides ", shape_str(strides), " and offset ",
               off, " reaches past the storage of ", impl().storage->nbytes, " bytes");
-  return make_view(*this, sizes, strides, off);
+  Tensor out = make_view(*this, sizes, strides, off);
+  if (auto* n = autograd::record(autograd::Op::AsStrided, {*this}, {out})) {
+    n->ints.assign({off});
+    for (int64_t v : sizes) n->ints.push_back(v);
+    for (int64_t v : strides) n->ints.push_back(v);
+  }
+  return out;
 }
 
 Tensor Tensor::narrow(int64_t d, int64_t start, int64_t length) const {
@@ -229,7 +259,8 @@ Tensor Tensor::select(int64_t d, int64_t index) const {
   DimVector sizes(this->sizes()), strides(this->strides());
   sizes.erase(size_t(d));
   strides.erase(size_t(d));
-  return make_view(*this, sizes, strides, storage_offset() + index * stride(d));
+  return recorded(autograd::Op::Select, *this, make_view(*this, sizes, strides, storage_offset() + index * stride(d)),
+                  {d, index});
 }
 
 Tensor Tensor::slice(int64_t d, std::optional<int64_t> start_opt, std::optional<int64_t> end_opt,
@@ -246,7 +277,8 @@ Tensor Tensor::slice(int64_t d, std::optional<int64_t> start_opt, std::optional<
   DimVector sizes(this->sizes()), strides(this->strides());
   sizes[d] = (end - start + step - 1) / step;
   strides[d] = stride(d) * step;
-  return make_view(*this, sizes, strides, storage_offset() + start * stride(d));
+  return recorded(autograd::Op::Slice, *this, make_view(*this, sizes, strides, storage_offset() + start * stride(d)),
+                  {d, start, end, step});
 }
 
 std::vector<Tensor> Tensor::split(int64_t split_size, int64_t d) const {

@@ -9,6 +9,10 @@
 #include "ember/dtype.h"
 #include "ember/int_array_ref.h"
 
+namespace ember::autograd {
+struct AutogradMeta;  // core/src/autograd/meta.h
+}
+
 namespace ember::detail {
 
 // A block of device memory. Views share one Storage; so does the version
@@ -38,7 +42,10 @@ struct TensorImpl {
   int64_t numel = 0;
   Dtype dtype = kFloat32;
   bool contiguous = true;
+  // True for a leaf that requires grad and for every output of a recorded op.
   bool requires_grad = false;
+  // Gradient, grad_fn and hooks; null until autograd needs them.
+  std::shared_ptr<autograd::AutogradMeta> autograd;
 
   const Device& device() const noexcept { return storage->device; }
   // Recomputes numel and contiguity after sizes/strides change.

@@ -1,0 +1,460 @@
+// The derivative formulas — Ember's derivatives.yaml, in C++. Each entry
+// maps the gradient(s) of an op's outputs to the gradients of its inputs,
+// using ember ops only, so it runs on whatever device the tensors are on and
+// is itself differentiable (create_graph) where those ops are.
+//
+// A formula reads what its op recorded: node.inputs[i] (sizes, dtype,
+// device), node.saved[i], node.scalars, node.ints. It returns one gradient per
+// input; an input that needs none (node.needs(i) is false) may get an
+// undefined tensor. The engine casts and reduces each gradient to its input's
+// dtype and shape.
+#include "autograd/formulas.h"
+
+#include <cmath>
+#include <limits>
+
+#include "ember/factories.h"
+#include "ember/functions.h"
+
+namespace ember::autograd {
+namespace {
+
+using G = const variable_list&;
+using N = const FormulaNode&;
+
+IntArrayRef in_sizes(N n, size_t i) { return n.inputs[i].sizes; }
+
+// Sums a broadcast gradient back to `sizes`.
+Tensor sum_to(const Tensor& g, IntArrayRef sizes) {
+  if (!g.defined() || g.sizes().equals(sizes)) return g;
+  std::vector<int64_t> dims;
+  const int64_t lead = g.dim() - int64_t(sizes.size());
+  for (int64_t d = 0; d < g.dim(); ++d)
+    if (d < lead || (sizes[d - lead] == 1 && g.size(d) != 1)) dims.push_back(d);
+  return g.sum(dims, true).reshape(sizes);
+}
+
+// The reduced dims of a reduction over `dims` (all when empty) of a tensor of
+// rank `rank`, sorted.
+std::vector<int64_t> reduced_dims(IntArrayRef dims, int64_t rank) {
+  std::vector<int64_t> out;
+  if (dims.empty()) {
+    for (int64_t d = 0; d < rank; ++d) out.push_back(d);
+    return out;
+  }
+  for (int64_t d : dims) out.push_back(d < 0 ? d + rank : d);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// A reduction's gradient (or result) with the reduced dims put back as size 1.
+Tensor keep_dims(const Tensor& g, IntArrayRef dims, int64_t rank, bool keepdim) {
+  if (keepdim || rank == 0) return g;
+  Tensor out = g;
+  for (int64_t d : reduced_dims(dims, rank)) out = out.unsqueeze(d);
+  return out;
+}
+
+// ints layout of reductions: [keepdim, dims...]
+bool keepdim_of(N n) { return n.ints.size() > 0 && n.ints[0] != 0; }
+IntArrayRef dims_of(N n) { return IntArrayRef(n.ints.data() + 1, n.ints.size() - 1); }
+
+Tensor zeros_for(N n, size_t i) {
+  return zeros(in_sizes(n, i), TensorOptions().dtype(n.inputs[i].dtype).device(n.inputs[i].device));
+}
+
+double scalar(N n, size_t i) { return n.scalars.at(i).to_double(); }
+
+// ---- elementwise ----
+variable_list add(N n, G g) { return {g[0], n.needs(1) ? g[0] * n.scalars[0] : Tensor()}; }
+variable_list sub(N n, G g) { return {g[0], n.needs(1) ? -g[0] * n.scalars[0] : Tensor()}; }
+variable_list rsub(N n, G g) { return {-g[0] * n.scalars[0]}; }
+// tensor * tensor saves both; tensor * scalar saves nothing (scalars[0]).
+variable_list mul(N n, G g) {
+  if (n.saved.empty()) return {g[0] * n.scalars[0], Tensor()};
+  return {n.needs(0) ? g[0] * n.saved_at(1) : Tensor(), n.needs(1) ? g[0] * n.saved_at(0) : Tensor()};
+}
+variable_list div(N n, G g) {
+  if (n.saved.empty()) return {g[0] / n.scalars[0], Tensor()};
+  const Tensor b = n.saved_at(1);
+  return {n.needs(0) ? g[0] / b : Tensor(), n.needs(1) ? -g[0] * n.saved_at(0) / (b * b) : Tensor()};
+}
+variable_list pow_scalar(N n, G g) {
+  const double e = scalar(n, 0);
+  if (e == 0) return {zeros_like(g[0])};
+  const Tensor x = n.saved_at(0);
+  return {g[0] * e * x.pow(e - 1)};
+}
+variable_list pow_tensor(N n, G g) {
+  const Tensor a = n.saved_at(0), b = n.saved_at(1);
+  Tensor ga, gb;
+  if (n.needs(0)) ga = where(b == 0, zeros_like(g[0]), g[0] * b * a.pow(b - 1));
+  if (n.needs(1)) {
+    // d(a^b)/db = a^b log a, taken as 0 where a == 0 and b >= 0 (PyTorch).
+    const Tensor result = n.saved_at(2);
+    gb = where((a == 0) & (b >= 0), zeros_like(g[0]), g[0] * result * a.log());
+  }
+  return {ga, gb};
+}
+variable_list neg(N, G g) { return {-g[0]}; }
+variable_list abs(N n, G g) { return {g[0] * n.saved_at(0).sign()}; }
+variable_list exp(N n, G g) { return {g[0] * n.saved_at(0)}; }
+variable_list log(N n, G g) { return {g[0] / n.saved_at(0)}; }
+variable_list sqrt(N n, G g) { return {g[0] / (n.saved_at(0) * 2)}; }
+variable_list rsqrt(N n, G g) {
+  const Tensor r = n.saved_at(0);
+  return {g[0] * r * r * r * -0.5};
+}
+variable_list sin(N n, G g) { return {g[0] * n.saved_at(0).cos()}; }
+variable_list cos(N n, G g) { return {-g[0] * n.saved_at(0).sin()}; }
+variable_list tanh(N n, G g) {
+  const Tensor r = n.saved_at(0);
+  return {g[0] * (1 - r * r)};
+}
+variable_list sigmoid(N n, G g) {
+  const Tensor r = n.saved_at(0);
+  return {g[0] * r * (1 - r)};
+}
+variable_list relu(N n, G g) { return {where(n.saved_at(0) > 0, g[0], zeros_like(g[0]))}; }
+// ints: has_min, has_max; scalars: min, max; saved: the input.
+variable_list clamp(N n, G g) {
+  const Tensor x = n.saved_at(0);
+  Tensor keep = ones_like(x, TensorOptions().dtype(kBool));
+  if (n.ints[0]) keep = keep & (x >= n.scalars[0]);
+  if (n.ints[1]) keep = keep & (x <= n.scalars[1]);
+  return {where(keep, g[0], zeros_like(g[0]))};
+}
+// Ties split the gradient in half, as PyTorch.
+variable_list extreme(N n, G g, bool is_max) {
+  const Tensor a = n.saved_at(0), b = n.saved_at(1);
+  const Tensor shared = where(a == b, g[0] / 2, g[0]);
+  const Tensor zero = zeros_like(shared);
+  return {n.needs(0) ? where(is_max ? a < b : a > b, zero, shared) : Tensor(),
+          n.needs(1) ? where(is_max ? a > b : a < b, zero, shared) : Tensor()};
+}
+variable_list maximum(N n, G g) { return extreme(n, g, true); }
+variable_list minimum(N n, G g) { return extreme(n, g, false); }
+// inputs: a, b; saved: condition
+variable_list where_(N n, G g) {
+  const Tensor c = n.saved_at(0);
+  const Tensor zero = zeros_like(g[0]);
+  return {n.needs(0) ? where(c, g[0], zero) : Tensor(), n.needs(1) ? where(c, zero, g[0]) : Tensor()};
+}
+variable_list zero_grad(N, G g) { return {zeros_like(g[0])}; }
+variable_list reciprocal(N n, G g) {
+  const Tensor r = n.saved_at(0);
+  return {-g[0] * r * r};
+}
+// saved: mask
+variable_list masked_fill(N n, G g) { return {g[0].masked_fill(n.saved_at(0), 0)}; }
+
+// ---- reductions ----
+variable_list sum_all(N n, G g) { return {g[0].expand(in_sizes(n, 0))}; }
+variable_list sum_dims(N n, G g) {
+  return {keep_dims(g[0], dims_of(n), int64_t(in_sizes(n, 0).size()), keepdim_of(n)).expand(in_sizes(n, 0))};
+}
+int64_t count_of(N n) {
+  int64_t count = 1;
+  const auto& sizes = n.inputs[0].sizes;
+  for (int64_t d : reduced_dims(dims_of(n), int64_t(sizes.size()))) count *= sizes[d];
+  return count;
+}
+variable_list mean_all(N n, G g) {
+  int64_t count = 1;
+  for (int64_t s : in_sizes(n, 0)) count *= s;
+  return {(g[0] / double(count)).expand(in_sizes(n, 0))};
+}
+variable_list mean_dims(N n, G g) { return {sum_dims(n, g)[0] / double(count_of(n))}; }
+// The product of all elements but one, for each element, exact with zeros.
+Tensor prod_others(const Tensor& x, int64_t dim) {
+  Tensor out = empty_like(x);
+  for (int64_t k = 0; k < x.size(dim); ++k) {
+    Tensor others = x.clone();
+    others.select(dim, k).fill_(1);
+    out.select(dim, k).copy_(others.prod(dim));
+  }
+  return out;
+}
+// saved: input, result
+variable_list prod_all(N n, G g) {
+  const Tensor x = n.saved_at(0);
+  if (x.numel() == 0) return {zeros_for(n, 0)};
+  if (!(x == 0).any().item<bool>()) return {g[0] * n.saved_at(1) / x};
+  return {g[0] * prod_others(x.reshape({-1}), 0).reshape(x.sizes())};
+}
+variable_list prod_dim(N n, G g) {
+  const Tensor x = n.saved_at(0);
+  const int64_t rank = x.dim();
+  const Tensor gk = keep_dims(g[0], dims_of(n), rank, keepdim_of(n));
+  if (!(x == 0).any().item<bool>())
+    return {gk * keep_dims(n.saved_at(1), dims_of(n), rank, keepdim_of(n)) / x};
+  return {gk * prod_others(x, reduced_dims(dims_of(n), rank)[0])};
+}
+// max()/min()/amax/amin: the gradient shared evenly among the extremes.
+variable_list evenly(N n, G g) {
+  const Tensor x = n.saved_at(0);
+  const int64_t rank = x.dim();
+  const Tensor result = keep_dims(n.saved_at(1), dims_of(n), rank, keepdim_of(n));
+  const Tensor mask = (x == result) | ((x != x) & (result != result));
+  const Tensor hits = mask.sum(reduced_dims(dims_of(n), rank), true).to(x.dtype());
+  return {where(mask, keep_dims(g[0], dims_of(n), rank, keepdim_of(n)) / hits, zeros_like(x))};
+}
+// max(dim)/min(dim): the gradient goes to the index each result came from.
+// ints: keepdim, dim; saved: indices
+variable_list at_indices(N n, G g) {
+  const int64_t rank = int64_t(in_sizes(n, 0).size());
+  const int64_t dim = n.ints[1];
+  Tensor idx = keep_dims(n.saved_at(0), dims_of(n), rank, keepdim_of(n));
+  Tensor gk = keep_dims(g[0], dims_of(n), rank, keepdim_of(n));
+  if (rank == 0) return {g[0]};
+  return {zeros_for(n, 0).scatter_add(dim, idx, gk.to(n.inputs[0].dtype))};
+}
+// scalars: correction (1 unbiased, 0 not); saved: input (and result for std)
+variable_list var(N n, G g) {
+  const Tensor x = n.saved_at(0);
+  const int64_t rank = x.dim();
+  const auto dims = reduced_dims(dims_of(n), rank);
+  const double denominator = double(count_of(n)) - scalar(n, 0);
+  return {keep_dims(g[0], dims_of(n), rank, keepdim_of(n)) * 2 * (x - x.mean(dims, true)) / denominator};
+}
+variable_list std_(N n, G g) {
+  const Tensor x = n.saved_at(0);
+  const int64_t rank = x.dim();
+  const auto dims = reduced_dims(dims_of(n), rank);
+  const double denominator = double(count_of(n)) - scalar(n, 0);
+  const Tensor result = keep_dims(n.saved_at(1), dims_of(n), rank, keepdim_of(n));
+  return {keep_dims(g[0], dims_of(n), rank, keepdim_of(n)) * (x - x.mean(dims, true)) / (result * denominator)};
+}
+// scalars: p; saved: input, result
+variable_list norm(N n, G g) {
+  const Tensor x = n.saved_at(0);
+  const int64_t rank = x.dim();
+  const double p = scalar(n, 0);
+  const Tensor gk = keep_dims(g[0], dims_of(n), rank, keepdim_of(n));
+  const Tensor result = keep_dims(n.saved_at(1), dims_of(n), rank, keepdim_of(n));
+  if (p == 0) return {zeros_like(x)};
+  if (p == 1) return {gk * x.sign()};
+  if (std::isinf(p)) {
+    const Tensor mask = x.abs() == result;
+    const Tensor hits = mask.sum(reduced_dims(dims_of(n), rank), true).to(x.dtype());
+    return {where(mask, gk * x.sign() / hits, zeros_like(x))};
+  }
+  // A zero norm has a zero gradient (not nan), as PyTorch.
+  const Tensor safe = where(result == 0, ones_like(result), result);
+  if (p == 2) return {where(result == 0, zeros_like(x), gk * x / safe)};
+  return {where(result == 0, zeros_like(x), gk * x * x.abs().pow(p - 2) / safe.pow(p - 1))};
+}
+// ints: dim; saved: result
+variable_list softmax(N n, G g) {
+  const Tensor y = n.saved_at(0);
+  const int64_t dim = n.ints[0];
+  return {y * (g[0] - (g[0] * y).sum({dim}, true))};
+}
+variable_list log_softmax(N n, G g) {
+  const Tensor y = n.saved_at(0);
+  const int64_t dim = n.ints[0];
+  return {g[0] - y.exp() * g[0].sum({dim}, true)};
+}
+// saved: input, result
+variable_list logsumexp(N n, G g) {
+  const Tensor x = n.saved_at(0);
+  const int64_t rank = x.dim();
+  return {keep_dims(g[0], dims_of(n), rank, keepdim_of(n)) *
+          (x - keep_dims(n.saved_at(1), dims_of(n), rank, keepdim_of(n))).exp()};
+}
+
+// ---- linear algebra ----
+variable_list mm(N n, G g) {
+  return {n.needs(0) ? g[0].mm(n.saved_at(1).t()) : Tensor(), n.needs(1) ? n.saved_at(0).t().mm(g[0]) : Tensor()};
+}
+variable_list bmm(N n, G g) {
+  return {n.needs(0) ? g[0].bmm(n.saved_at(1).transpose(1, 2)) : Tensor(),
+          n.needs(1) ? n.saved_at(0).transpose(1, 2).bmm(g[0]) : Tensor()};
+}
+variable_list mv(N n, G g) {
+  return {n.needs(0) ? g[0].unsqueeze(1).mm(n.saved_at(1).unsqueeze(0)) : Tensor(),
+          n.needs(1) ? n.saved_at(0).t().mv(g[0]) : Tensor()};
+}
+variable_list dot(N n, G g) {
+  return {n.needs(0) ? g[0] * n.saved_at(1) : Tensor(), n.needs(1) ? g[0] * n.saved_at(0) : Tensor()};
+}
+
+// ---- shape and views ----
+variable_list reshape_back(N n, G g) { return {g[0].reshape(in_sizes(n, 0))}; }
+variable_list unsqueeze(N n, G g) { return {g[0].squeeze(n.ints[0])}; }
+variable_list transpose(N n, G g) { return {g[0].transpose(n.ints[0], n.ints[1])}; }
+variable_list t(N, G g) { return {g[0].t()}; }
+variable_list permute(N n, G g) {
+  std::vector<int64_t> inverse(n.ints.size());
+  for (size_t i = 0; i < n.ints.size(); ++i) inverse[size_t(n.ints[i])] = int64_t(i);
+  return {g[0].permute(inverse)};
+}
+variable_list expand(N n, G g) { return {sum_to(g[0], in_sizes(n, 0))}; }
+// ints: dim, start, end, step
+variable_list slice(N n, G g) {
+  Tensor out = zeros_for(n, 0);
+  out.slice(n.ints[0], n.ints[1], n.ints[2], n.ints[3]).copy_(g[0]);
+  return {out};
+}
+// ints: dim, index
+variable_list select(N n, G g) {
+  Tensor out = zeros_for(n, 0);
+  out.select(n.ints[0], n.ints[1]).copy_(g[0]);
+  return {out};
+}
+// ints: offset, then sizes, then strides (as_strided's arguments); the
+// gradient is accumulated element by element through linear positions, so
+// overlapping views add up.
+variable_list as_strided(N n, G g) {
+  const InputMeta& in = n.inputs[0];
+  const size_t rank = (n.ints.size() - 1) / 2;
+  const IntArrayRef sizes(n.ints.data() + 1, rank), strides(n.ints.data() + 1 + rank, rank);
+  int64_t extent = std::max<int64_t>(n.ints[0], in.offset) + 1;
+  for (size_t d = 0; d < rank; ++d) extent = std::max(extent, n.ints[0] + (sizes[d] - 1) * strides[d] + 1);
+  for (size_t d = 0; d < in.sizes.size(); ++d) extent = std::max(extent, in.offset + (in.sizes[d] - 1) * in.strides[d] + 1);
+  const Tensor positions = arange(extent, TensorOptions().dtype(kInt64).device(in.device))
+                               .as_strided(sizes, strides, n.ints[0]).reshape({-1});
+  const Tensor flat = zeros({extent}, TensorOptions().dtype(in.dtype).device(in.device))
+                          .scatter_add(0, positions, g[0].reshape({-1}));
+  return {flat.as_strided(in.sizes, in.strides, in.offset)};
+}
+// ints: dim; saved: index (1-d)
+variable_list index_select(N n, G g) {
+  const int64_t dim = n.ints[0];
+  Tensor index = n.saved_at(0);
+  DimVector shape(g[0].dim(), 1);
+  if (g[0].dim() > 0) shape[size_t(dim)] = index.numel();
+  Tensor expanded = index.reshape(shape).expand(g[0].sizes());
+  if (g[0].dim() == 0) return {g[0].reshape(in_sizes(n, 0)).clone()};
+  return {zeros_for(n, 0).scatter_add(dim, expanded, g[0])};
+}
+// ints: dim; saved: index
+variable_list gather(N n, G g) { return {zeros_for(n, 0).scatter_add(n.ints[0], n.saved_at(0), g[0])}; }
+// inputs: self, src; ints: dim; saved: index
+variable_list scatter_add(N n, G g) {
+  return {g[0], n.needs(1) ? g[0].gather(n.ints[0], n.saved_at(0)) : Tensor()};
+}
+// ints: dim, then each input's size along dim
+variable_list cat(N n, G g) {
+  variable_list out;
+  int64_t offset = 0;
+  for (size_t i = 1; i < n.ints.size(); ++i) {
+    out.push_back(n.needs(i - 1) ? g[0].narrow(n.ints[0], offset, n.ints[i]) : Tensor());
+    offset += n.ints[i];
+  }
+  return out;
+}
+// ints: repeats
+variable_list repeat(N n, G g) {
+  const IntArrayRef in = in_sizes(n, 0);
+  const size_t lead = n.ints.size() - in.size();
+  std::vector<int64_t> shape, dims;
+  for (size_t i = 0; i < n.ints.size(); ++i) {
+    const int64_t s = i < lead ? 1 : in[i - lead];
+    dims.push_back(int64_t(shape.size()));
+    shape.push_back(n.ints[i]);
+    shape.push_back(s);
+  }
+  return {g[0].reshape(shape).sum(dims).reshape(in)};
+}
+variable_list identity(N, G g) { return {g[0]}; }
+// inputs: the destination before the copy, the source
+variable_list copy(N n, G g) { return {n.needs(0) ? zeros_like(g[0]) : Tensor(), g[0]}; }
+
+struct Entry {
+  const char* name;
+  Backward backward;
+};
+
+constexpr Entry kFormulas[] = {
+    {"AddBackward0", add},           {"SubBackward0", sub},
+    {"RsubBackward1", rsub},         {"MulBackward0", mul},
+    {"DivBackward0", div},           {"PowBackward0", pow_scalar},
+    {"PowBackward1", pow_tensor},    {"NegBackward0", neg},
+    {"AbsBackward0", abs},           {"ExpBackward0", exp},
+    {"LogBackward0", log},           {"SqrtBackward0", sqrt},
+    {"RsqrtBackward0", rsqrt},       {"SinBackward0", sin},
+    {"CosBackward0", cos},           {"TanhBackward0", tanh},
+    {"SigmoidBackward0", sigmoid},   {"ReluBackward0", relu},
+    {"ClampBackward1", clamp},       {"MaximumBackward0", maximum},
+    {"MinimumBackward0", minimum},   {"WhereBackward0", where_},
+    {"SignBackward0", zero_grad},    {"FloorBackward0", zero_grad},
+    {"CeilBackward0", zero_grad},    {"RoundBackward0", zero_grad},
+    {"TruncBackward0", zero_grad},   {"ReciprocalBackward0", reciprocal},
+    {"MaskedFillBackward0", masked_fill},
+    {"SumBackward0", sum_all},       {"SumBackward1", sum_dims},
+    {"MeanBackward0", mean_all},     {"MeanBackward1", mean_dims},
+    {"ProdBackward0", prod_all},     {"ProdBackward1", prod_dim},
+    {"MaxBackward1", evenly},        {"MinBackward1", evenly},
+    {"MaxBackward0", at_indices},    {"MinBackward0", at_indices},
+    {"AmaxBackward0", evenly},       {"AminBackward0", evenly},
+    {"VarBackward0", var},           {"StdBackward0", std_},
+    {"NormBackward1", norm},         {"SoftmaxBackward0", softmax},
+    {"LogSoftmaxBackward0", log_softmax},
+    {"LogsumexpBackward0", logsumexp},
+    {"MmBackward0", mm},             {"BmmBackward0", bmm},
+    {"MvBackward0", mv},             {"DotBackward0", dot},
+    {"ViewBackward0", reshape_back}, {"ReshapeAliasBackward0", reshape_back},
+    {"UnsafeViewBackward0", reshape_back},
+    {"SqueezeBackward0", reshape_back},
+    {"SqueezeBackward1", reshape_back},
+    {"UnsqueezeBackward0", unsqueeze},
+    {"TransposeBackward0", transpose},
+    {"TBackward0", t},               {"PermuteBackward0", permute},
+    {"ExpandBackward0", expand},     {"SliceBackward0", slice},
+    {"SelectBackward0", select},     {"AsStridedBackward0", as_strided},
+    {"IndexSelectBackward0", index_select},
+    {"GatherBackward0", gather},     {"ScatterAddBackward0", scatter_add},
+    {"CatBackward0", cat},           {"RepeatBackward0", repeat},
+    {"CloneBackward0", identity},    {"ToCopyBackward0", identity},
+    {"FillBackward0", zero_grad},    {"CopyBackwards", copy},
+};
+static_assert(sizeof(kFormulas) / sizeof(kFormulas[0]) == size_t(Op::Count),
+              "every autograd op needs a formula, in the order of EMBER_AUTOGRAD_OPS");
+
+constexpr bool names_match() {
+  constexpr const char* names[] = {
+#define EMBER_AUTOGRAD_NAME(name, node_name) node_name,
+      EMBER_AUTOGRAD_OPS(EMBER_AUTOGRAD_NAME)
+#undef EMBER_AUTOGRAD_NAME
+  };
+  for (size_t i = 0; i < size_t(Op::Count); ++i) {
+    const char* a = names[i];
+    const char* b = kFormulas[i].name;
+    while (*a && *a == *b) ++a, ++b;
+    if (*a != *b) return false;
+  }
+  return true;
+}
+static_assert(names_match(), "kFormulas is out of step with EMBER_AUTOGRAD_OPS");
+
+}  // namespace
+
+std::string FormulaNode::name() const { return kFormulas[size_t(op)].name; }
+
+variable_list FormulaNode::apply(variable_list&& grad_outputs) {
+  // Undefined incoming gradients (an output that got none) are zeros.
+  bool any = false;
+  for (size_t i = 0; i < grad_outputs.size(); ++i) {
+    if (grad_outputs[i].defined()) {
+      any = true;
+      continue;
+    }
+    const OutputMeta& m = outputs_[i];
+    grad_outputs[i] = zeros(m.sizes, TensorOptions().dtype(m.dtype).device(m.device));
+  }
+  if (!any) return variable_list(next_edges_.size());
+  Backward backward = device_override(op, grad_outputs[0].device().type().id());
+  variable_list grads = (backward ? backward : kFormulas[size_t(op)].backward)(*this, grad_outputs);
+  grads.resize(next_edges_.size());
+  for (size_t i = 0; i < grads.size(); ++i) {
+    if (!needs(i)) {
+      grads[i] = Tensor();
+      continue;
+    }
+    if (grads[i].defined() && !grads[i].sizes().equals(inputs[i].sizes)) grads[i] = sum_to(grads[i], inputs[i].sizes);
+  }
+  return grads;
+}
+
+}  // namespace ember::autograd

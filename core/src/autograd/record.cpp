@@ -1,0 +1,80 @@
+// Recording: the one place every differentiable op attaches its node.
+#include <array>
+#include <atomic>
+#include <mutex>
+#include <unordered_map>
+
+#include "autograd/formulas.h"
+#include "autograd/meta.h"
+#include "tensor/make.h"
+
+namespace ember::autograd {
+
+namespace {
+struct Overrides {
+  std::mutex mutex;
+  std::array<std::array<std::atomic<Backward>, DeviceType::kMaxTypes>, size_t(Op::Count)> table{};
+};
+Overrides& overrides() {
+  static Overrides* o = new Overrides;
+  return *o;
+}
+
+FormulaNode* record_impl(Op op, const Tensor* inputs, size_t n_in, const Tensor* outputs, size_t n_out) {
+  if (!GradMode::is_enabled()) return nullptr;
+  bool any = false;
+  for (size_t i = 0; i < n_in; ++i) any = any || (inputs[i].defined() && inputs[i].requires_grad());
+  if (!any) return nullptr;
+  auto node = std::make_shared<FormulaNode>(op);
+  node->sequence_nr_ = next_sequence_nr();
+  node->next_edges_.reserve(n_in);
+  node->inputs.reserve(n_in);
+  for (size_t i = 0; i < n_in; ++i) {
+    const Tensor& t = inputs[i];
+    node->next_edges_.push_back(gradient_edge(t));
+    if (t.defined())
+      node->inputs.push_back({DimVector(t.sizes()), DimVector(t.strides()), t.storage_offset(), t.dtype(), t.device()});
+    else
+      node->inputs.push_back({});
+  }
+  for (size_t i = 0; i < n_out; ++i) {
+    const Tensor& out = outputs[i];
+    node->outputs_.push_back({DimVector(out.sizes()), out.dtype(), out.device()});
+    // Integer outputs (indices) carry no gradient.
+    if (is_floating_point(out.dtype())) set_history(out, node, uint32_t(i));
+  }
+  return node.get();  // the outputs own the node
+}
+}  // namespace
+
+void override_formula(Op op, int device_type, Backward backward) {
+  overrides().table[size_t(op)][device_type].store(backward, std::memory_order_release);
+}
+
+Backward device_override(Op op, int device_type) {
+  return overrides().table[size_t(op)][device_type].load(std::memory_order_acquire);
+}
+
+FormulaNode* record(Op op, std::initializer_list<Tensor> inputs, std::initializer_list<Tensor> outputs) {
+  return record_impl(op, inputs.begin(), inputs.size(), outputs.begin(), outputs.size());
+}
+
+FormulaNode* record(Op op, const std::vector<Tensor>& inputs, const std::vector<Tensor>& outputs) {
+  return record_impl(op, inputs.data(), inputs.size(), outputs.data(), outputs.size());
+}
+
+void save(FormulaNode* node, const Tensor& t) { node->saved.emplace_back(t, false); }
+
+void save_output(FormulaNode* node, const Tensor& t) {
+  // The node is owned by t's grad_fn; find its shared_ptr there.
+  const AutogradMeta* m = meta_if(t);
+  node->saved.emplace_back(t, true, m ? m->grad_fn : nullptr);
+}
+
+void check_inplace(const Tensor& self, const char* op) {
+  EMBER_CHECK(!(GradMode::is_enabled() && self.requires_grad() && self.is_leaf()), op,
+              ": a leaf Variable that requires grad is being used in an in-place operation; do it under "
+              "ember::NoGradGuard, or on a clone()");
+}
+
+}  // namespace ember::autograd
