@@ -62,6 +62,27 @@ void softmax_128x512(benchmark::State& state) {
 }
 BENCHMARK(softmax_128x512)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
 
+// Autograd's recording overhead: the same 4-element add with an input that
+// requires grad (one node recorded per call).
+void add_4_requires_grad(benchmark::State& state) {
+  set_threads(state);
+  auto a = lib::rand({4}, lib::TensorOptions().requires_grad(true)), b = lib::rand({4});
+  for (auto _ : state) benchmark::DoNotOptimize(a + b);
+}
+BENCHMARK(add_4_requires_grad)->Arg(1);
+
+// A tiny forward and backward: (a * b).sum().backward() on 4 elements.
+void mul_sum_backward_4(benchmark::State& state) {
+  set_threads(state);
+  auto a = lib::rand({4}, lib::TensorOptions().requires_grad(true));
+  auto b = lib::rand({4}, lib::TensorOptions().requires_grad(true));
+  for (auto _ : state) {
+    (a * b).sum().backward();
+    benchmark::DoNotOptimize(a.grad());
+  }
+}
+BENCHMARK(mul_sum_backward_4)->Arg(1);
+
 }  // namespace
 
 BENCHMARK_MAIN();

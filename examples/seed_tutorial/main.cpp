@@ -1,4 +1,5 @@
-// The seed tutorial's tensor examples in C++, and the devices Ember found.
+// The seed tutorial's tensor and autograd examples in C++, and the devices
+// Ember found.
 //   seed_tutorial [--seed N]
 #include <ember/ember.h>
 
@@ -18,6 +19,12 @@ int main(int argc, char** argv) {
   // A random tensor
   auto tensor_b = ember::rand({2, 3});
   std::cout << tensor_b << "\n";
+
+  // Autograd: y = x^2 at x = 2, dy/dx = 4
+  auto x = ember::tensor(2.0, ember::requires_grad());
+  auto y = x.pow(2);
+  y.backward();
+  std::cout << x.grad() << "\n";
 
   std::cout << "\nPlugins:\n";
   for (const auto& p : ember::plugins::list())

@@ -14,6 +14,13 @@ namespace detail {
 // converts it to `options`' dtype and device.
 Tensor tensor_from_host(const void* data, Dtype dtype, IntArrayRef sizes, const TensorOptions& options);
 
+// Nested lists build a flat tensor and reshape it; the result, not the flat
+// one, is the leaf that requires grad.
+inline Tensor nested_leaf(Tensor flat_reshaped, const TensorOptions& options) {
+  if (options.requires_grad()) flat_reshaped.requires_grad_(true);
+  return flat_reshaped;
+}
+
 template <typename T>
 using host_type_t = std::conditional_t<
     std::is_same_v<T, bool>, bool,
@@ -63,7 +70,7 @@ Tensor tensor(std::initializer_list<std::initializer_list<T>> values, const Tens
     inner = int64_t(row.size());
     flat.insert(flat.end(), row.begin(), row.end());
   }
-  return tensor(flat, options).reshape({int64_t(values.size()), inner < 0 ? 0 : inner});
+  return detail::nested_leaf(tensor(flat, options.requires_grad(false)).reshape({int64_t(values.size()), inner < 0 ? 0 : inner}), options);
 }
 template <typename T, std::enable_if_t<std::is_arithmetic_v<T>, int> = 0>
 Tensor tensor(std::initializer_list<std::initializer_list<std::initializer_list<T>>> values,
@@ -80,7 +87,7 @@ Tensor tensor(std::initializer_list<std::initializer_list<std::initializer_list<
     }
   }
   if (inner.empty()) inner = {0, 0};
-  return tensor(flat, options).reshape({int64_t(values.size()), inner[0], inner[1]});
+  return detail::nested_leaf(tensor(flat, options.requires_grad(false)).reshape({int64_t(values.size()), inner[0], inner[1]}), options);
 }
 template <typename T, std::enable_if_t<std::is_arithmetic_v<T>, int> = 0>
 Tensor tensor(std::initializer_list<std::initializer_list<std::initializer_list<std::initializer_list<T>>>> values,
@@ -96,7 +103,7 @@ Tensor tensor(std::initializer_list<std::initializer_list<std::initializer_list<
       for (auto& row : block) flat.insert(flat.end(), row.begin(), row.end());
   }
   if (inner.empty()) inner = {0, 0, 0};
-  return tensor(flat, options).reshape({int64_t(values.size()), inner[0], inner[1], inner[2]});
+  return detail::nested_leaf(tensor(flat, options.requires_grad(false)).reshape({int64_t(values.size()), inner[0], inner[1], inner[2]}), options);
 }
 
 // No copy, no ownership: `data` must outlive the tensor. CPU memory only.
