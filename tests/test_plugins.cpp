@@ -174,3 +174,63 @@ TEST(Dispatch, PrintingShowsTheDevice) {
 }
 
 }  // namespace
+
+#include <dlfcn.h>
+
+namespace {
+
+// A counter inside the testdev plugin, read through the loaded library.
+int testdev_relu_backward_calls() {
+  const auto testdev = find_plugin("libember-backend-testdev.so");
+  void* handle = dlopen(testdev.path.c_str(), RTLD_NOW | RTLD_NOLOAD);
+  EXPECT_NE(handle, nullptr);
+  auto* counter = static_cast<int*>(dlsym(handle, "ember_testdev_relu_backward_calls"));
+  EXPECT_NE(counter, nullptr);
+  const int value = counter ? *counter : -1;
+  dlclose(handle);
+  return value;
+}
+
+TEST(Autograd, BackwardRunsOnTheTensorsDevice) {
+  auto x = ember::tensor({1.0f, -2.0f, 3.0f}).to(kTestdev0).requires_grad_();
+  auto y = (x * x + x).sum();  // mul and sum fall back; the graph stays on testdev
+  y.backward();
+  EXPECT_EQ(x.grad().device(), kTestdev0);
+  EXPECT_EQ(x.grad().to_vector<float>(), (std::vector<float>{3, -3, 7}));
+}
+
+TEST(Autograd, ADeviceCanOverrideABuiltInFormula) {
+  auto x = ember::tensor({1.0f, -2.0f, 3.0f}).to(kTestdev0).requires_grad_();
+  const int before = testdev_relu_backward_calls();
+  x.relu().sum().backward();
+  EXPECT_EQ(testdev_relu_backward_calls(), before + 1) << "testdev's own ReluBackward0 did not run";
+  EXPECT_EQ(x.grad().to_vector<float>(), (std::vector<float>{1, 0, 1}));
+  // On the CPU the core's formula runs.
+  auto h = ember::tensor({1.0f, -2.0f}, ember::requires_grad());
+  h.relu().sum().backward();
+  EXPECT_EQ(testdev_relu_backward_calls(), before + 1);
+  EXPECT_EQ(h.grad().to_vector<float>(), (std::vector<float>{1, 0}));
+}
+
+TEST(Autograd, APluginAddsAnOpWithItsFormula) {
+  auto x = ember::tensor({1.0f, 2.0f, -3.0f}).to(kTestdev0).requires_grad_();
+  auto y = ember::call_op("scaled_square", {x}, {0.5})[0];
+  EXPECT_EQ(y.device(), kTestdev0);
+  EXPECT_EQ(y.to_vector<float>(), (std::vector<float>{0.5f, 2, 4.5f}));
+  EXPECT_EQ(y.grad_fn()->name(), "scaled_squareBackward");
+  (y * 2).sum().backward();
+  EXPECT_EQ(x.grad().to_vector<float>(), (std::vector<float>{2, 4, -6}));  // 2 * (2 * x * 0.5)
+}
+
+TEST(Autograd, AddedOpsAreCheckedByName) {
+  const std::string unknown = error_of([] { ember::call_op("no_such_op", {ember::ones({1})}); });
+  EXPECT_NE(unknown.find("no loaded plugin adds an op named 'no_such_op'"), std::string::npos) << unknown;
+  const std::string arity = error_of([] { ember::call_op("scaled_square", {}); });
+  EXPECT_NE(arity.find("expected 1 inputs, got 0"), std::string::npos) << arity;
+  // testdev registered scaled_square for its own device only.
+  const std::string cpu = error_of([] { ember::call_op("scaled_square", {ember::ones({1})}, {1.0}); });
+  EXPECT_NE(cpu.find("scaled_square"), std::string::npos) << cpu;
+  EXPECT_NE(cpu.find("no kernel"), std::string::npos) << cpu;
+}
+
+}  // namespace

@@ -1,6 +1,7 @@
 #pragma once
 // Everything of Ember's public API.
 #include "ember/autograd.h"
+#include "ember/custom_op.h"
 #include "ember/device.h"
 #include "ember/dlpack.h"
 #include "ember/dtype.h"

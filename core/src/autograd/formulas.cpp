@@ -13,6 +13,7 @@
 #include <cmath>
 #include <limits>
 
+#include "dispatch/dispatch.h"
 #include "ember/factories.h"
 #include "ember/functions.h"
 
@@ -432,6 +433,27 @@ static_assert(names_match(), "kFormulas is out of step with EMBER_AUTOGRAD_OPS")
 
 std::string FormulaNode::name() const { return kFormulas[size_t(op)].name; }
 
+// A device's own backward kernel: inputs are the output gradients then the
+// saved tensors (an undefined one passes as an empty 1-d tensor), outputs the
+// input gradients allocated like the inputs, scalars and ints as recorded.
+variable_list FormulaNode::run_backward_kernel(ember_kernel_fn kernel, const Device& device,
+                                               const variable_list& grad_outputs) const {
+  variable_list inputs_for_kernel = grad_outputs;
+  for (size_t i = 0; i < saved.size(); ++i) {
+    Tensor t = saved_at(i);
+    inputs_for_kernel.push_back(t.defined() ? t : empty({0}, TensorOptions().device(device)));
+  }
+  variable_list grads;
+  for (const InputMeta& in : inputs)
+    grads.push_back(empty(in.sizes, TensorOptions().dtype(in.dtype).device(device)));
+  std::vector<ember_scalar> abi_scalars;
+  for (const Scalar& s : scalars) abi_scalars.push_back(dispatch::to_abi(s));
+  NoGradGuard no_grad;
+  dispatch::call_kernel(kernel, -1, name() + " (" + device.type().name().data() + "'s own backward)",
+                        inputs_for_kernel, grads, abi_scalars, {ints.data(), ints.size()});
+  return grads;
+}
+
 variable_list FormulaNode::apply(variable_list&& grad_outputs) {
   // Undefined incoming gradients (an output that got none) are zeros.
   bool any = false;
@@ -444,8 +466,10 @@ variable_list FormulaNode::apply(variable_list&& grad_outputs) {
     grad_outputs[i] = zeros(m.sizes, TensorOptions().dtype(m.dtype).device(m.device));
   }
   if (!any) return variable_list(next_edges_.size());
-  Backward backward = device_override(op, grad_outputs[0].device().type().id());
-  variable_list grads = (backward ? backward : kFormulas[size_t(op)].backward)(*this, grad_outputs);
+  const Device device = grad_outputs[0].device();
+  variable_list grads;
+  if (ember_kernel_fn kernel = device_override(op, device.type().id())) grads = run_backward_kernel(kernel, device, grad_outputs);
+  else grads = kFormulas[size_t(op)].backward(*this, grad_outputs);
   grads.resize(next_edges_.size());
   for (size_t i = 0; i < grads.size(); ++i) {
     if (!needs(i)) {

@@ -4,10 +4,13 @@
 // every device gets gradients with no code of its own. A device may override
 // an entry with its own backward (a fused kernel), looked up per call.
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "autograd/saved_variable.h"
 #include "ember/autograd.h"
+#include "ember/sdk/abi.h"
 
 namespace ember::autograd {
 
@@ -66,6 +69,8 @@ class FormulaNode final : public Node {
   // Whether input i needs a gradient.
   bool needs(size_t i) const { return i < next_edges_.size() && next_edges_[i].is_valid(); }
   Tensor saved_at(size_t i) const { return saved.at(i).unpack(*this); }
+  variable_list run_backward_kernel(ember_kernel_fn kernel, const Device& device,
+                                    const variable_list& grad_outputs) const;
 
   Op op;
   std::vector<InputMeta> inputs;
@@ -77,10 +82,14 @@ class FormulaNode final : public Node {
 
 using Backward = variable_list (*)(const FormulaNode& node, const variable_list& grads);
 
-// A device type's own backward for `op`, used instead of the table's when
-// the gradient lives on that device.
-void override_formula(Op op, int device_type, Backward backward);
-Backward device_override(Op op, int device_type);
+// The op whose node is named `node_name` ("ReluBackward0").
+std::optional<Op> find_op(const std::string& node_name);
+
+// A plugin's backward kernel (see register_backward in abi.h): a device
+// type's own backward of a table op, used instead of the formula when the
+// gradient lives on that device, or the backward of an op the plugin added.
+void register_backward_kernel(const std::string& name, int device_type, ember_kernel_fn kernel);
+ember_kernel_fn device_override(Op op, int device_type);
 
 // Records `op` over `inputs` for `outputs` when grad mode is on and an input
 // requires grad; returns the node so the caller can save what the backward

@@ -6,14 +6,14 @@
 
 #include "autograd/formulas.h"
 #include "autograd/meta.h"
+#include "dispatch/custom_ops.h"
 #include "tensor/make.h"
 
 namespace ember::autograd {
 
 namespace {
 struct Overrides {
-  std::mutex mutex;
-  std::array<std::array<std::atomic<Backward>, DeviceType::kMaxTypes>, size_t(Op::Count)> table{};
+  std::array<std::array<std::atomic<ember_kernel_fn>, DeviceType::kMaxTypes>, size_t(Op::Count)> table{};
 };
 Overrides& overrides() {
   static Overrides* o = new Overrides;
@@ -47,11 +47,25 @@ FormulaNode* record_impl(Op op, const Tensor* inputs, size_t n_in, const Tensor*
 }
 }  // namespace
 
-void override_formula(Op op, int device_type, Backward backward) {
-  overrides().table[size_t(op)][device_type].store(backward, std::memory_order_release);
+std::optional<Op> find_op(const std::string& node_name) {
+  for (size_t i = 0; i < size_t(Op::Count); ++i)
+    if (FormulaNode(Op(i)).name() == node_name) return Op(i);
+  return std::nullopt;
 }
 
-Backward device_override(Op op, int device_type) {
+void register_backward_kernel(const std::string& name, int device_type, ember_kernel_fn kernel) {
+  if (auto op = find_op(name)) {
+    overrides().table[size_t(*op)][device_type].store(kernel, std::memory_order_release);
+    return;
+  }
+  const dispatch::CustomOp* custom = dispatch::find_custom_op(name);
+  EMBER_ASSERT(custom, "register_backward_kernel: unknown op ", name);
+  auto* op = const_cast<dispatch::CustomOp*>(custom);
+  if (device_type < 0) op->backward_any.store(kernel, std::memory_order_release);
+  else op->backward[device_type].store(kernel, std::memory_order_release);
+}
+
+ember_kernel_fn device_override(Op op, int device_type) {
   return overrides().table[size_t(op)][device_type].load(std::memory_order_acquire);
 }
 

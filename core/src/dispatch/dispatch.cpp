@@ -9,8 +9,8 @@
 
 #include "device/allocator.h"
 #include "device/registry.h"
+#include "dispatch/custom_ops.h"
 #include "ember/runtime.h"
-#include "ember/sdk/op_names.h"
 
 namespace ember::dispatch {
 namespace {
@@ -18,8 +18,8 @@ namespace {
 constexpr int kMaxTensors = 8;
 
 struct Table {
-  std::array<std::array<std::atomic<ember_kernel_fn>, EMBER_OP_COUNT>, DeviceType::kMaxTypes> kernels{};
-  std::array<std::array<std::atomic<bool>, EMBER_OP_COUNT>, DeviceType::kMaxTypes> warned{};
+  std::array<std::array<std::atomic<ember_kernel_fn>, kMaxOps>, DeviceType::kMaxTypes> kernels{};
+  std::array<std::array<std::atomic<bool>, kMaxOps>, DeviceType::kMaxTypes> warned{};
 };
 Table& table() {
   static Table t;
@@ -43,7 +43,7 @@ ember_tensor describe(const Tensor& t) {
 }
 
 [[noreturn]] void kernel_failed(ember_op op, const Device& device, int32_t status, const char* message) {
-  EMBER_CHECK(false, sdk::op_name(op), " on ", device.str(), " failed (status ", status, "): ", message);
+  EMBER_CHECK(false, op_name(op), " on ", device.str(), " failed (status ", status, "): ", message);
   std::abort();
 }
 
@@ -77,15 +77,15 @@ int32_t invoke(ember_kernel_fn fn, ember_op op, const ember_tensor* descs, int n
 void run_fallback(ember_op op, const Device& device, std::span<const Tensor> inputs, std::span<const Tensor> outputs,
                   std::span<const ember_scalar> scalars, std::span<const int64_t> ints, const char* why) {
   const int type = device.type().id();
-  EMBER_CHECK(fallback_mode().load(std::memory_order_relaxed) == FallbackMode::Warn, sdk::op_name(op),
+  EMBER_CHECK(fallback_mode().load(std::memory_order_relaxed) == FallbackMode::Warn, op_name(op),
               ": device type '", device.type().name(), "' ", why,
               ", and the fallback to the CPU is disabled (strict mode); implement the kernel in the backend, or "
               "call ember::set_fallback(ember::FallbackMode::Warn)");
   ember_kernel_fn cpu_fn = table().kernels[0][op].load(std::memory_order_acquire);
-  EMBER_CHECK(cpu_fn, sdk::op_name(op), ": no kernel on ", device.str(), " and none on the CPU to fall back to");
+  EMBER_CHECK(cpu_fn, op_name(op), ": no kernel on ", device.str(), " and none on the CPU to fall back to");
   if (!table().warned[type][op].exchange(true))
     std::fprintf(stderr, "ember: warning: '%s' has no kernel for device type '%s' (%s); running it on the CPU\n",
-                 sdk::op_name(op), std::string(device.type().name()).c_str(), why);
+                 op_name(op).c_str(), std::string(device.type().name()).c_str(), why);
 
   const auto* entry = device_registry::find(type);
   std::vector<std::pair<detail::Storage*, std::shared_ptr<detail::Storage>>> host;
@@ -123,6 +123,25 @@ void run_fallback(ember_op op, const Device& device, std::span<const Tensor> inp
 
 }  // namespace
 
+void call_kernel(ember_kernel_fn fn, int op, const std::string& what, std::span<const Tensor> inputs,
+                 std::span<const Tensor> outputs, std::span<const ember_scalar> scalars,
+                 std::span<const int64_t> ints) {
+  EMBER_ASSERT(inputs.size() + outputs.size() <= size_t(kMaxTensors) && !outputs.empty());
+  const Device device = outputs[0].device();
+  std::array<ember_tensor, kMaxTensors> descs;
+  int n = 0;
+  for (const Tensor& t : inputs) descs[n++] = describe(t);
+  for (const Tensor& t : outputs) descs[n++] = describe(t);
+  const auto* entry = device_registry::find(device.type().id());
+  void* queue = entry->api->queue ? entry->api->queue(device.index() < 0 ? 0 : device.index()) : nullptr;
+  char err[512];
+  err[0] = 0;
+  const int32_t status = invoke(fn, ember_op(op), descs.data(), int(inputs.size()), int(outputs.size()), scalars,
+                                ints, queue, err, sizeof err);
+  EMBER_CHECK(status == EMBER_OK, what, " on ", device.str(), " failed (status ", status, "): ", err);
+  for (const Tensor& t : outputs) t.impl().storage->version.fetch_add(1, std::memory_order_relaxed);
+}
+
 void register_kernel(int op, int device_type, ember_kernel_fn fn) {
   table().kernels[device_type][op].store(fn, std::memory_order_release);
 }
@@ -137,7 +156,7 @@ void call(ember_op op, std::span<const Tensor> inputs, std::span<const Tensor> o
   const Device device = outputs[0].device();
   for (auto group : {inputs, outputs})
     for (const Tensor& t : group)
-      EMBER_CHECK(t.device() == device, sdk::op_name(op), ": expected all tensors on one device, but got ",
+      EMBER_CHECK(t.device() == device, op_name(op), ": expected all tensors on one device, but got ",
                   device.str(), " and ", t.device().str(), "; move them with .to(device) first");
   const int type = device.type().id();
   ember_kernel_fn fn = table().kernels[type][op].load(std::memory_order_acquire);

@@ -3,6 +3,7 @@
 // through dispatch::call. The table is indexed by (device type id, op id),
 // so a call does no string lookup, takes no lock and allocates nothing.
 #include <span>
+#include <string>
 
 #include "ember/scalar.h"
 #include "ember/sdk/abi.h"
@@ -18,6 +19,12 @@ bool has_kernel(int op, int device_type) noexcept;
 // device the op falls back to the CPU (see Note [Fallback] in dispatch.cpp).
 void call(ember_op op, std::span<const Tensor> inputs, std::span<const Tensor> outputs,
           std::span<const ember_scalar> scalars = {}, std::span<const int64_t> ints = {});
+
+// Runs one given kernel (a backward kernel, say) on the outputs' device.
+// `op` goes into the call; `what` names the kernel in errors.
+void call_kernel(ember_kernel_fn fn, int op, const std::string& what, std::span<const Tensor> inputs,
+                 std::span<const Tensor> outputs, std::span<const ember_scalar> scalars = {},
+                 std::span<const int64_t> ints = {});
 
 inline ember_scalar to_abi(const Scalar& s) {
   switch (s.kind()) {

@@ -31,6 +31,8 @@
 
 #include "device/device_types.h"
 #include "device/registry.h"
+#include "autograd/formulas.h"
+#include "dispatch/custom_ops.h"
 #include "dispatch/dispatch.h"
 #include "ember/error.h"
 #include "ember/runtime.h"
@@ -74,6 +76,9 @@ struct Registration {
   std::vector<std::pair<int, const ember_device_api*>> device_types;
   std::vector<std::tuple<int, int, ember_kernel_fn>> kernels;
   std::set<int> own_types;
+  std::set<int> own_ops;  // ops this plugin added: kernels for any device type
+  // (op name, device type or -1, kernel)
+  std::vector<std::tuple<std::string, int, ember_kernel_fn>> backwards;
 };
 
 int32_t host_register_device_type(void* token, const ember_device_api* api, int32_t* type_id, char* err,
@@ -105,22 +110,67 @@ int32_t host_register_device_type(void* token, const ember_device_api* api, int3
 int32_t host_register_kernel(void* token, int32_t op, int32_t device_type, ember_kernel_fn fn, char* err,
                              size_t cap) {
   auto* reg = static_cast<Registration*>(token);
-  if (op < 0 || op >= EMBER_OP_COUNT || !fn) {
-    std::snprintf(err, cap, "register_kernel: op id %d is not an op of ABI %u (or the kernel is null)", op,
-                  EMBER_ABI_VERSION);
+  const bool own_op = reg->own_ops.count(op) > 0;
+  if (!fn || op < 0 || (op >= EMBER_OP_COUNT && !own_op)) {
+    std::snprintf(err, cap, "register_kernel: op id %d is not an op of ABI %u nor one this plugin added (or the "
+                  "kernel is null)", op, EMBER_ABI_VERSION);
     return EMBER_ERR_INVALID_ARGUMENT;
   }
-  if (!reg->own_types.count(device_type)) {
+  if (own_op ? !device_registry::find(device_type) && !reg->own_types.count(device_type)
+             : !reg->own_types.count(device_type)) {
     std::snprintf(err, cap, "register_kernel(%s): device type id %d was not registered by this plugin",
-                  sdk::op_name(op), device_type);
+                  dispatch::op_name(op).c_str(), device_type);
     return EMBER_ERR_INVALID_ARGUMENT;
   }
   reg->kernels.emplace_back(op, device_type, fn);
   return EMBER_OK;
 }
 
-const ember_host_api kHostApi = {sizeof(ember_host_api), EMBER_ABI_VERSION, host_register_device_type,
-                                 host_register_kernel};
+int32_t host_register_op(void* token, const char* name, int32_t num_inputs, int32_t num_outputs, int32_t* op_out,
+                         char* err, size_t cap) {
+  auto* reg = static_cast<Registration*>(token);
+  try {
+    EMBER_CHECK(name && *name, "register_op: the op needs a name");
+    const dispatch::CustomOp& op = dispatch::add_custom_op(name, reg->plugin, num_inputs, num_outputs);
+    reg->own_ops.insert(op.id);
+    *op_out = op.id;
+    return EMBER_OK;
+  } catch (const std::exception& e) {
+    std::snprintf(err, cap, "%s", e.what());
+    return EMBER_ERR_INVALID_ARGUMENT;
+  }
+}
+
+int32_t host_register_backward(void* token, const char* name, int32_t device_type, ember_kernel_fn fn, char* err,
+                               size_t cap) {
+  auto* reg = static_cast<Registration*>(token);
+  const std::string op = name ? name : "";
+  const dispatch::CustomOp* custom = dispatch::find_custom_op(op);
+  if (!fn) {
+    std::snprintf(err, cap, "register_backward(%s): the kernel is null", op.c_str());
+    return EMBER_ERR_INVALID_ARGUMENT;
+  }
+  if (custom) {
+    if (!reg->own_ops.count(custom->id)) {
+      std::snprintf(err, cap, "register_backward(%s): the op belongs to plugin '%s'", op.c_str(),
+                    custom->plugin.c_str());
+      return EMBER_ERR_INVALID_ARGUMENT;
+    }
+  } else if (!autograd::find_op(op)) {
+    std::snprintf(err, cap, "register_backward: '%s' is neither an op this plugin added nor a node of the core's "
+                  "formula table (e.g. ReluBackward0)", op.c_str());
+    return EMBER_ERR_INVALID_ARGUMENT;
+  } else if (!reg->own_types.count(device_type)) {
+    std::snprintf(err, cap, "register_backward(%s): a plugin overrides built-in formulas only for its own device "
+                  "types (got device type id %d)", op.c_str(), device_type);
+    return EMBER_ERR_INVALID_ARGUMENT;
+  }
+  reg->backwards.emplace_back(op, device_type, fn);
+  return EMBER_OK;
+}
+
+const ember_host_api kHostApi = {sizeof(ember_host_api), EMBER_ABI_VERSION,     host_register_device_type,
+                                 host_register_kernel,   host_register_op,     host_register_backward};
 
 std::string plugin_name_from_file(const fs::path& p) {
   std::string stem = p.stem().string();
@@ -172,7 +222,7 @@ PluginInfo load_locked(State& s, const fs::path& path) {
     if (r.loaded && r.name == info.name) return reject("a plugin named '" + info.name + "' is already loaded from " + r.path);
   char msg[512] = {0};
   if (pi->probe && pi->probe(msg, sizeof msg) != EMBER_OK) return reject(std::string("no usable device: ") + msg);
-  Registration reg{info.name, {}, {}, {}};
+  Registration reg{info.name, {}, {}, {}, {}, {}};
   if (pi->register_plugin(&kHostApi, &reg, msg, sizeof msg) != EMBER_OK)
     return reject(std::string("registration failed: ") + msg);
   // Commit: device types first, so a kernel never names an unknown type.
@@ -187,6 +237,7 @@ PluginInfo load_locked(State& s, const fs::path& path) {
     return reject(e.what());
   }
   for (auto [op, type, fn] : reg.kernels) dispatch::register_kernel(op, type, fn);
+  for (const auto& [op, type, fn] : reg.backwards) autograd::register_backward_kernel(op, type, fn);
   trace("loaded ", info.name, " ", info.version, " (", reg.kernels.size(), " kernels)");
   s.libraries.push_back(std::move(lib));
   info.loaded = true;

@@ -216,6 +216,20 @@ typedef struct ember_host_api {
                                   size_t cap);
   int32_t (*register_kernel)(void* registrar, int32_t op, int32_t device_type, ember_kernel_fn fn, char* err,
                              size_t cap);
+  /* Adds an op the core does not have, callable as ember::call_op(name, ...).
+   * Its outputs are shaped and typed like its first input. The plugin then
+   * registers its kernels (for any device type) with register_kernel. */
+  int32_t (*register_op)(void* registrar, const char* name, int32_t num_inputs, int32_t num_outputs,
+                         int32_t* op_out, char* err, size_t cap);
+  /* A backward kernel. For an op this plugin added (`name` as registered):
+   * its formula, on `device_type` or on every device (-1). For a built-in
+   * op, named by its node ("ReluBackward0"): this device type's own backward,
+   * used instead of the core's formula. The call's inputs are the gradients
+   * of the outputs, then the saved tensors (a custom op saves its inputs, then
+   * its outputs; a built-in op what docs/writing-a-backend.md lists); its
+   * outputs are the gradients of the inputs, allocated like the inputs. */
+  int32_t (*register_backward)(void* registrar, const char* name, int32_t device_type, ember_kernel_fn fn,
+                               char* err, size_t cap);
 } ember_host_api;
 
 typedef struct ember_plugin_info {

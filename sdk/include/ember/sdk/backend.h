@@ -5,6 +5,7 @@
 //
 // This header includes nothing from Ember's core: a plugin builds against
 // sdk/ alone.
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -130,8 +131,26 @@ class Registrar {
     char err[256] = {0};
     if (host_->register_kernel(token_, op, device_type, fn, err, sizeof err) != EMBER_OK) fail(err);
   }
+  // Adds a new op; returns its id for kernel().
+  int32_t op(const char* name, int32_t num_inputs, int32_t num_outputs) {
+    require(offsetof(ember_host_api, register_op), "register_op");
+    int32_t id = -1;
+    char err[256] = {0};
+    if (host_->register_op(token_, name, num_inputs, num_outputs, &id, err, sizeof err) != EMBER_OK) fail(err);
+    return id;
+  }
+  // A backward kernel for an added op, or a device's own for a built-in node.
+  void backward(const char* name, int32_t device_type, ember_kernel_fn fn) {
+    require(offsetof(ember_host_api, register_backward), "register_backward");
+    char err[256] = {0};
+    if (host_->register_backward(token_, name, device_type, fn, err, sizeof err) != EMBER_OK) fail(err);
+  }
 
  private:
+  // A core older than this SDK may lack a slot.
+  void require(size_t offset, const char* slot) const {
+    if (host_->struct_size <= offset) fail(std::string("the core is too old for ") + slot);
+  }
   const ember_host_api* host_;
   void* token_;
 };
