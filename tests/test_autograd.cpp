@@ -306,3 +306,33 @@ TEST(Autograd, IndependentGraphsRunBackwardConcurrently) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Autograd, InPlaceOpsOnViewsRewriteTheBasesHistory) {
+  auto x = leaf({1, 2, 3});
+  auto y = x.clone();
+  y.select(0, 0).mul_(10);               // y = [10 x0, x1, x2]
+  y.slice(0, 1, 3).mul_(x.slice(0, 1, 3));  // y = [10 x0, x1^2, x2^2]
+  EXPECT_EQ(y.grad_fn()->name(), "CopySlices");
+  EXPECT_EQ(y.to_vector<double>(), (std::vector<double>{10, 4, 9}));
+  y.sum().backward();
+  EXPECT_EQ(x.grad().to_vector<double>(), (std::vector<double>{10, 4, 6}));
+}
+
+TEST(Autograd, InPlaceWritesIntoAPlainTensorFromAGradientSource) {
+  auto w = leaf({2, 3});
+  auto buffer = ember::zeros({2, 2}, ember::kFloat64);  // requires no grad
+  buffer.select(1, 0).copy_(w * w);
+  EXPECT_TRUE(buffer.requires_grad());
+  buffer.sum().backward();
+  EXPECT_EQ(w.grad().to_vector<double>(), (std::vector<double>{4, 6}));
+}
+
+TEST(Autograd, InPlaceOnAViewOfALeafThatRequiresGradIsAnError) {
+  auto x = leaf({1, 2});
+  const std::string message = error_of([&] { x.select(0, 0).mul_(2); });
+  EXPECT_NE(message.find("a view of a leaf Variable that requires grad"), std::string::npos) << message;
+}
+
+}  // namespace

@@ -167,14 +167,16 @@ variable_list mean_all(N n, G g) {
 }
 variable_list mean_dims(N n, G g) { return {sum_dims(n, g)[0] / double(count_of(n))}; }
 // The product of all elements but one, for each element, exact with zeros.
+// Built out of place (a product per position, with that position set to 1),
+// so that a create_graph backward can differentiate it.
 Tensor prod_others(const Tensor& x, int64_t dim) {
-  Tensor out = empty_like(x);
-  for (int64_t k = 0; k < x.size(dim); ++k) {
-    Tensor others = x.clone();
-    others.select(dim, k).fill_(1);
-    out.select(dim, k).copy_(others.prod(dim));
-  }
-  return out;
+  const int64_t n = x.size(dim);
+  DimVector shape(size_t(x.dim()), 1);
+  shape[size_t(dim)] = n;
+  const Tensor position = arange(n, TensorOptions().dtype(kInt64).device(x.device())).reshape(shape);
+  std::vector<Tensor> parts;
+  for (int64_t k = 0; k < n; ++k) parts.push_back(where(position == k, 1.0, x).prod(dim, true));
+  return cat(parts, dim);
 }
 // saved: input, result
 variable_list prod_all(N n, G g) {
@@ -291,14 +293,31 @@ variable_list permute(N n, G g) {
   return {g[0].permute(inverse)};
 }
 variable_list expand(N n, G g) { return {sum_to(g[0], in_sizes(n, 0))}; }
+// The gradient of a view that takes `positions` (1-d int64) along `dim` of
+// input 0: zeros with g added there. A create_graph backward (grad mode on)
+// builds it out of place, with scatter_add, so that it is differentiable in
+// g; an in-place write into a view of the zeros would not be.
+Tensor place_along(N n, const Tensor& g, int64_t dim, const Tensor& positions) {
+  DimVector shape(size_t(g.dim()), 1);
+  shape[size_t(dim)] = positions.numel();
+  return zeros_for(n, 0).scatter_add(dim, positions.reshape(shape).expand(g.sizes()), g);
+}
 // ints: dim, start, end, step
 variable_list slice(N n, G g) {
+  if (GradMode::is_enabled()) {
+    const TensorOptions longs = TensorOptions().dtype(kInt64).device(n.inputs[0].device);
+    return {place_along(n, g[0], n.ints[0], arange(n.ints[1], n.ints[2], n.ints[3], longs))};
+  }
   Tensor out = zeros_for(n, 0);
   out.slice(n.ints[0], n.ints[1], n.ints[2], n.ints[3]).copy_(g[0]);
   return {out};
 }
 // ints: dim, index
 variable_list select(N n, G g) {
+  if (GradMode::is_enabled()) {
+    const Tensor position = full({1}, n.ints[1], TensorOptions().dtype(kInt64).device(n.inputs[0].device));
+    return {place_along(n, g[0].unsqueeze(n.ints[0]), n.ints[0], position)};
+  }
   Tensor out = zeros_for(n, 0);
   out.select(n.ints[0], n.ints[1]).copy_(g[0]);
   return {out};
@@ -310,9 +329,16 @@ variable_list as_strided(N n, G g) {
   const InputMeta& in = n.inputs[0];
   const size_t rank = (n.ints.size() - 1) / 2;
   const IntArrayRef sizes(n.ints.data() + 1, rank), strides(n.ints.data() + 1 + rank, rank);
-  int64_t extent = std::max<int64_t>(n.ints[0], in.offset) + 1;
-  for (size_t d = 0; d < rank; ++d) extent = std::max(extent, n.ints[0] + (sizes[d] - 1) * strides[d] + 1);
-  for (size_t d = 0; d < in.sizes.size(); ++d) extent = std::max(extent, in.offset + (in.sizes[d] - 1) * in.strides[d] + 1);
+  // The storage both geometries reach: one past the last element of each.
+  auto reach = [](int64_t offset, IntArrayRef sizes, IntArrayRef strides) {
+    int64_t last = offset;
+    for (size_t d = 0; d < sizes.size(); ++d) {
+      if (sizes[d] == 0) return offset + 1;
+      last += (sizes[d] - 1) * strides[d];
+    }
+    return last + 1;
+  };
+  const int64_t extent = std::max(reach(n.ints[0], sizes, strides), reach(in.offset, in.sizes, in.strides));
   const Tensor positions = arange(extent, TensorOptions().dtype(kInt64).device(in.device))
                                .as_strided(sizes, strides, n.ints[0]).reshape({-1});
   const Tensor flat = zeros({extent}, TensorOptions().dtype(in.dtype).device(in.device))
@@ -408,7 +434,7 @@ constexpr Entry kFormulas[] = {
     {"GatherBackward0", gather},     {"ScatterAddBackward0", scatter_add},
     {"CatBackward0", cat},           {"RepeatBackward0", repeat},
     {"CloneBackward0", identity},    {"ToCopyBackward0", identity},
-    {"FillBackward0", zero_grad},    {"CopyBackwards", copy},
+    {"FillBackward2", zero_grad},    {"CopyBackwards", copy},
 };
 static_assert(sizeof(kFormulas) / sizeof(kFormulas[0]) == size_t(Op::Count),
               "every autograd op needs a formula, in the order of EMBER_AUTOGRAD_OPS");

@@ -39,7 +39,7 @@ namespace ember::autograd {
   X(Select, "SelectBackward0") X(AsStrided, "AsStridedBackward0") X(IndexSelect, "IndexSelectBackward0") \
   X(Gather, "GatherBackward0") X(ScatterAdd, "ScatterAddBackward0") X(Cat, "CatBackward0")          \
   X(Repeat, "RepeatBackward0") X(Clone, "CloneBackward0")                                         \
-  X(ToCopy, "ToCopyBackward0") X(Fill, "FillBackward0") X(Copy, "CopyBackwards")
+  X(ToCopy, "ToCopyBackward0") X(Fill, "FillBackward2") X(Copy, "CopyBackwards")
 
 enum class Op : uint16_t {
 #define EMBER_AUTOGRAD_ENUM(name, node_name) name,

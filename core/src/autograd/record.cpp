@@ -4,6 +4,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "autograd/copy_slices.h"
 #include "autograd/formulas.h"
 #include "autograd/meta.h"
 #include "dispatch/custom_ops.h"
@@ -42,6 +43,14 @@ FormulaNode* record_impl(Op op, const Tensor* inputs, size_t n_in, const Tensor*
     node->outputs_.push_back({DimVector(out.sizes()), out.dtype(), out.device()});
     // Integer outputs (indices) carry no gradient.
     if (is_floating_point(out.dtype())) set_history(out, node, uint32_t(i));
+  }
+  // An in-place op (its output is its first input) on a view rewrites the
+  // history of the viewed tensor too.
+  if (n_out == 1 && n_in > 0 && outputs[0].unsafe_impl() == inputs[0].unsafe_impl() &&
+      outputs[0].impl().view_base) {
+    FormulaNode* raw = node.get();
+    rebase_history(outputs[0], node);  // the base's CopySlices now owns the node
+    return raw;
   }
   return node.get();  // the outputs own the node
 }
@@ -86,9 +95,16 @@ void save_output(FormulaNode* node, const Tensor& t) {
 }
 
 void check_inplace(const Tensor& self, const char* op) {
-  EMBER_CHECK(!(GradMode::is_enabled() && self.requires_grad() && self.is_leaf()), op,
+  if (!GradMode::is_enabled()) return;
+  EMBER_CHECK(!(self.requires_grad() && self.is_leaf() && !self.impl().view_base), op,
               ": a leaf Variable that requires grad is being used in an in-place operation; do it under "
               "ember::NoGradGuard, or on a clone()");
+  if (const auto& base = self.impl().view_base) {
+    const Tensor root(base);
+    EMBER_CHECK(!(root.requires_grad() && root.is_leaf()), op,
+                ": a view of a leaf Variable that requires grad is being used in an in-place operation; do it "
+                "under ember::NoGradGuard, or on a clone() of the leaf");
+  }
 }
 
 }  // namespace ember::autograd

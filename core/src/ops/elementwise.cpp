@@ -207,10 +207,11 @@ Dtype inplace_scalar_dtype(const Tensor& self, const Scalar& s) {
   return s.is_floating_point() && !self.is_floating_point() ? kDefaultFloat : self.dtype();
 }
 // A copy of `t` taken before an in-place op overwrites it, when a formula
-// will need the old value.
+// will need the old value. The copy is recorded (a CloneBackward0 onto t's
+// history so far), so that a create_graph backward can differentiate the
+// gradient that reads it, as PyTorch's saved original self.
 Tensor old_value(const Tensor& t, bool needed) {
   if (!needed) return Tensor();
-  NoGradGuard no_grad;
   return t.clone();
 }
 }  // namespace

@@ -140,6 +140,7 @@ Tensor Tensor::contiguous() const {
   if (is_contiguous()) return *this;
   Tensor out = make_tensor(sizes(), dtype(), device());
   dispatch::call(EMBER_OP_COPY, {this, 1}, {&out, 1});
+  autograd::record(autograd::Op::Clone, {*this}, {out});  // as PyTorch: contiguous() is a clone
   return out;
 }
 

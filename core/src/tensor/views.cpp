@@ -77,10 +77,16 @@ std::optional<DimVector> view_strides(IntArrayRef oldshape, IntArrayRef oldstrid
   return newstride;
 }
 
-// A view and its node (Note [Views and autograd]: a view's gradient is the
-// formula's; in-place writes through views of tensors that require grad are
-// not rebased onto the base, see docs/autograd.md).
+// A view and its node. The view remembers its base, so that an in-place
+// write through it can rebase the base's history (autograd/copy_slices.cpp).
+Tensor as_view_of(const Tensor& in, Tensor out) {
+  const auto& base = in.impl().view_base;
+  out.impl().view_base = base ? base : in.impl_ptr();
+  return out;
+}
+
 Tensor recorded(autograd::Op op, const Tensor& in, Tensor out, std::initializer_list<int64_t> ints = {}) {
+  as_view_of(in, out);
   if (auto* n = autograd::record(op, {in}, {out})) n->ints.assign(IntArrayRef(ints.begin(), ints.size()));
   return out;
 }
@@ -105,7 +111,8 @@ Tensor Tensor::reshape(IntArrayRef shape) const {
     NoGradGuard no_grad;
     copy = contiguous().view(sizes);
   }
-  return recorded(autograd::Op::UnsafeView, *this, copy);
+  autograd::record(autograd::Op::UnsafeView, {*this}, {copy});
+  return copy;
 }
 
 Tensor Tensor::flatten(int64_t start_dim, int64_t end_dim) const {
@@ -188,7 +195,7 @@ Tensor Tensor::permute(IntArrayRef dims) const {
     sizes[i] = size(d);
     strides[i] = stride(d);
   }
-  Tensor out = make_view(*this, sizes, strides, storage_offset());
+  Tensor out = as_view_of(*this, make_view(*this, sizes, strides, storage_offset()));
   if (auto* n = autograd::record(autograd::Op::Permute, {*this}, {out})) n->ints = wrapped;
   return out;
 }
@@ -231,7 +238,7 @@ Tensor Tensor::as_strided(IntArrayRef sizes, IntArrayRef strides, std::optional<
   EMBER_CHECK(off >= 0 && (last < 0 || (last + 1) * element_size() <= int64_t(impl().storage->nbytes)),
               "as_strided: the view of shape ", shape_str(sizes), ", strides ", shape_str(strides), " and offset ",
               off, " reaches past the storage of ", impl().storage->nbytes, " bytes");
-  Tensor out = make_view(*this, sizes, strides, off);
+  Tensor out = as_view_of(*this, make_view(*this, sizes, strides, off));
   if (auto* n = autograd::record(autograd::Op::AsStrided, {*this}, {out})) {
     n->ints.assign({off});
     for (int64_t v : sizes) n->ints.push_back(v);

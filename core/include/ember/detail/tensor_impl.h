@@ -46,6 +46,9 @@ struct TensorImpl {
   bool requires_grad = false;
   // Gradient, grad_fn and hooks; null until autograd needs them.
   std::shared_ptr<autograd::AutogradMeta> autograd;
+  // For a view: the tensor it views (the root, never itself a view), so an
+  // in-place write through the view can rebase the root's history.
+  std::shared_ptr<TensorImpl> view_base;
 
   const Device& device() const noexcept { return storage->device; }
   // Recomputes numel and contiguity after sizes/strides change.
