@@ -5,4 +5,4 @@ cd "$(dirname "$0")/.."
 bash tools/setup-debian.sh
 cmake --preset default -G Ninja
 cmake --build build --target seed_tutorial ember-backend-cpu
-./build/bin/seed_tutorial "$@"
+./build/bin/seed_tutorial --devices "$@"

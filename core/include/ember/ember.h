@@ -10,6 +10,7 @@
 #include "ember/functions.h"
 #include "ember/indexing.h"
 #include "ember/int_array_ref.h"
+#include "ember/nn.h"
 #include "ember/runtime.h"
 #include "ember/scalar.h"
 #include "ember/tensor.h"

@@ -73,7 +73,7 @@ class Tensor {
   Tensor cpu() const;
   Tensor contiguous() const;
   Tensor clone() const;
-  Tensor& copy_(const Tensor& src, bool non_blocking = false);
+  Tensor& copy_(const Tensor& src, bool non_blocking = false) const;
   Scalar item() const;
   template <typename T>
   T item() const {
@@ -101,14 +101,14 @@ class Tensor {
 
   // ---- autograd (the engine: core/src/autograd) ----
   bool requires_grad() const { return impl().requires_grad; }
-  Tensor& requires_grad_(bool value = true);
-  Tensor& set_requires_grad(bool value) { return requires_grad_(value); }
+  Tensor& requires_grad_(bool value = true) const;
+  Tensor& set_requires_grad(bool value) const { return requires_grad_(value); }
   // The accumulated gradient (undefined until a backward reaches this leaf).
   const Tensor& grad() const;
-  Tensor& mutable_grad();
+  Tensor& mutable_grad() const;
   void backward(const Tensor& gradient = {}, std::optional<bool> retain_graph = {}, bool create_graph = false) const;
   Tensor detach() const;
-  Tensor& detach_();
+  Tensor& detach_() const;
   bool is_leaf() const;
   // Keep this non-leaf's gradient in grad() after a backward.
   void retain_grad() const;
@@ -148,9 +148,9 @@ class Tensor {
   Tensor index_select(int64_t dim, const Tensor& index) const;
   Tensor gather(int64_t dim, const Tensor& index) const;
   Tensor scatter_add(int64_t dim, const Tensor& index, const Tensor& src) const;
-  Tensor& scatter_add_(int64_t dim, const Tensor& index, const Tensor& src);
+  Tensor& scatter_add_(int64_t dim, const Tensor& index, const Tensor& src) const;
   Tensor masked_fill(const Tensor& mask, const Scalar& value) const;
-  Tensor& masked_fill_(const Tensor& mask, const Scalar& value);
+  Tensor& masked_fill_(const Tensor& mask, const Scalar& value) const;
   std::vector<Tensor> chunk(int64_t chunks, int64_t dim = 0) const;
   std::vector<Tensor> split(int64_t split_size, int64_t dim = 0) const;
   std::vector<Tensor> split(IntArrayRef split_sizes, int64_t dim = 0) const;
@@ -158,8 +158,8 @@ class Tensor {
   Tensor repeat(IntArrayRef repeats) const;
   Tensor index(std::initializer_list<indexing::TensorIndex> indices) const;
   Tensor index(const std::vector<indexing::TensorIndex>& indices) const;
-  Tensor& index_put_(std::initializer_list<indexing::TensorIndex> indices, const Tensor& value);
-  Tensor& index_put_(std::initializer_list<indexing::TensorIndex> indices, const Scalar& value);
+  Tensor& index_put_(std::initializer_list<indexing::TensorIndex> indices, const Tensor& value) const;
+  Tensor& index_put_(std::initializer_list<indexing::TensorIndex> indices, const Scalar& value) const;
   Tensor operator[](int64_t index) const { return select(0, index); }
 
   // ---- elementwise ----
@@ -214,22 +214,22 @@ class Tensor {
   Tensor ge(const Scalar& other) const;
 
   // ---- in place ----
-  Tensor& add_(const Tensor& other, const Scalar& alpha = 1);
-  Tensor& add_(const Scalar& other, const Scalar& alpha = 1);
-  Tensor& sub_(const Tensor& other, const Scalar& alpha = 1);
-  Tensor& sub_(const Scalar& other, const Scalar& alpha = 1);
-  Tensor& mul_(const Tensor& other);
-  Tensor& mul_(const Scalar& other);
-  Tensor& div_(const Tensor& other);
-  Tensor& div_(const Scalar& other);
-  Tensor& zero_();
-  Tensor& fill_(const Scalar& value);
-  Tensor& clamp_(const std::optional<Scalar>& min = {}, const std::optional<Scalar>& max = {});
-  Tensor& relu_();
-  Tensor& uniform_(double from = 0, double to = 1);
-  Tensor& normal_(double mean = 0, double std = 1);
-  Tensor& bernoulli_(double p = 0.5);
-  Tensor& random_(int64_t from, int64_t to);
+  Tensor& add_(const Tensor& other, const Scalar& alpha = 1) const;
+  Tensor& add_(const Scalar& other, const Scalar& alpha = 1) const;
+  Tensor& sub_(const Tensor& other, const Scalar& alpha = 1) const;
+  Tensor& sub_(const Scalar& other, const Scalar& alpha = 1) const;
+  Tensor& mul_(const Tensor& other) const;
+  Tensor& mul_(const Scalar& other) const;
+  Tensor& div_(const Tensor& other) const;
+  Tensor& div_(const Scalar& other) const;
+  Tensor& zero_() const;
+  Tensor& fill_(const Scalar& value) const;
+  Tensor& clamp_(const std::optional<Scalar>& min = {}, const std::optional<Scalar>& max = {}) const;
+  Tensor& relu_() const;
+  Tensor& uniform_(double from = 0, double to = 1) const;
+  Tensor& normal_(double mean = 0, double std = 1) const;
+  Tensor& bernoulli_(double p = 0.5) const;
+  Tensor& random_(int64_t from, int64_t to) const;
 
   // ---- reductions ----
   Tensor sum(std::optional<Dtype> dtype = {}) const;
@@ -291,6 +291,9 @@ class Tensor {
 
  private:
   void check_data_ptr(Dtype requested) const;
+  // In-place methods are const, as in libtorch (a Tensor is a handle), and
+  // return the handle they were called on.
+  Tensor& self() const noexcept { return const_cast<Tensor&>(*this); }
   Tensor var_all(bool unbiased) const;
   Tensor std_all(bool unbiased) const;
   std::shared_ptr<detail::TensorImpl> impl_;

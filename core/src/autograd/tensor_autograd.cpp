@@ -9,13 +9,13 @@ namespace ember {
 using autograd::meta;
 using autograd::meta_if;
 
-Tensor& Tensor::requires_grad_(bool value) {
+Tensor& Tensor::requires_grad_(bool value) const {
   EMBER_CHECK(!value || is_floating_point(), "requires_grad_: only tensors of floating point dtype can require ",
               "gradients, but this is a ", ember::detail::describe(*this));
   EMBER_CHECK(is_leaf() || value, "requires_grad_: you can only change requires_grad flags of leaf variables; ",
               "use detach() to get a tensor that does not require grad");
   impl().requires_grad = value;
-  return *this;
+  return self();
 }
 
 const Tensor& Tensor::grad() const {
@@ -24,7 +24,7 @@ const Tensor& Tensor::grad() const {
   return m ? m->grad : undefined;
 }
 
-Tensor& Tensor::mutable_grad() { return meta(*this).grad; }
+Tensor& Tensor::mutable_grad() const { return meta(*this).grad; }
 
 bool Tensor::is_leaf() const {
   const autograd::AutogradMeta* m = meta_if(*this);
@@ -39,13 +39,13 @@ const std::shared_ptr<autograd::Node>& Tensor::grad_fn() const {
 
 Tensor Tensor::detach() const { return ember::detail::make_view(*this, sizes(), strides(), storage_offset()); }
 
-Tensor& Tensor::detach_() {
+Tensor& Tensor::detach_() const {
   if (auto* m = meta_if(*this)) {
     m->grad_fn.reset();
     m->output_nr = 0;
   }
   impl().requires_grad = false;
-  return *this;
+  return self();
 }
 
 Tensor Tensor::data() const { return detach(); }

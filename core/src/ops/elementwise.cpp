@@ -404,7 +404,7 @@ Tensor Tensor::clamp(const std::optional<Scalar>& min, const std::optional<Scala
   record_clamp(*this, *this, out, min, max);
   return out;
 }
-Tensor& Tensor::clamp_(const std::optional<Scalar>& min, const std::optional<Scalar>& max) {
+Tensor& Tensor::clamp_(const std::optional<Scalar>& min, const std::optional<Scalar>& max) const {
   auto [s, i] = clamp_args(*this, min, max);
   detail::check_no_internal_overlap("clamp_", *this);
   autograd::check_inplace(*this, "clamp_");
@@ -414,70 +414,70 @@ Tensor& Tensor::clamp_(const std::optional<Scalar>& min, const std::optional<Sca
   const Tensor old = old_value(*this, GradMode::is_enabled() && requires_grad());
   if (numel() > 0) dispatch::call(EMBER_OP_CLAMP, {this, 1}, {this, 1}, s, i);
   record_clamp(*this, old, *this, min, max);
-  return *this;
+  return self();
 }
-Tensor& Tensor::relu_() {
+Tensor& Tensor::relu_() const {
   autograd::check_inplace(*this, "relu_");
-  ops::unary_(EMBER_OP_RELU, *this);
+  ops::unary_(EMBER_OP_RELU, self());
   if (auto* n = record(Op::Relu, {*this}, {*this})) save_output(n, *this);
-  return *this;
+  return self();
 }
 
-Tensor& Tensor::add_(const Tensor& o, const Scalar& alpha) {
+Tensor& Tensor::add_(const Tensor& o, const Scalar& alpha) const {
   autograd::check_inplace(*this, "add_");
-  binary_(EMBER_OP_ADD, *this, o, alpha);
+  binary_(EMBER_OP_ADD, self(), o, alpha);
   if (auto* n = record(Op::Add, {*this, o}, {*this})) n->scalars = {alpha};
-  return *this;
+  return self();
 }
-Tensor& Tensor::add_(const Scalar& o, const Scalar& alpha) {
+Tensor& Tensor::add_(const Scalar& o, const Scalar& alpha) const {
   autograd::check_inplace(*this, "add_");
-  binary_(EMBER_OP_ADD, *this, ops::scalar_tensor(o, inplace_scalar_dtype(*this, o), device()), alpha);
+  binary_(EMBER_OP_ADD, self(), ops::scalar_tensor(o, inplace_scalar_dtype(*this, o), device()), alpha);
   if (auto* n = record(Op::Add, {*this, Tensor()}, {*this})) n->scalars = {alpha};
-  return *this;
+  return self();
 }
-Tensor& Tensor::sub_(const Tensor& o, const Scalar& alpha) {
+Tensor& Tensor::sub_(const Tensor& o, const Scalar& alpha) const {
   autograd::check_inplace(*this, "sub_");
-  binary_(EMBER_OP_SUB, *this, o, alpha);
+  binary_(EMBER_OP_SUB, self(), o, alpha);
   if (auto* n = record(Op::Sub, {*this, o}, {*this})) n->scalars = {alpha};
-  return *this;
+  return self();
 }
-Tensor& Tensor::sub_(const Scalar& o, const Scalar& alpha) {
+Tensor& Tensor::sub_(const Scalar& o, const Scalar& alpha) const {
   autograd::check_inplace(*this, "sub_");
-  binary_(EMBER_OP_SUB, *this, ops::scalar_tensor(o, inplace_scalar_dtype(*this, o), device()), alpha);
+  binary_(EMBER_OP_SUB, self(), ops::scalar_tensor(o, inplace_scalar_dtype(*this, o), device()), alpha);
   if (auto* n = record(Op::Sub, {*this, Tensor()}, {*this})) n->scalars = {alpha};
-  return *this;
+  return self();
 }
-Tensor& Tensor::mul_(const Tensor& o) {
+Tensor& Tensor::mul_(const Tensor& o) const {
   autograd::check_inplace(*this, "mul_");
   const Tensor old = old_value(*this, GradMode::is_enabled() && o.requires_grad());
-  binary_(EMBER_OP_MUL, *this, o);
+  binary_(EMBER_OP_MUL, self(), o);
   if (auto* n = record(Op::Mul, {*this, o}, {*this})) {
     save(n, old);
     save(n, o);
   }
-  return *this;
+  return self();
 }
-Tensor& Tensor::mul_(const Scalar& o) {
+Tensor& Tensor::mul_(const Scalar& o) const {
   autograd::check_inplace(*this, "mul_");
-  binary_(EMBER_OP_MUL, *this, ops::scalar_tensor(o, inplace_scalar_dtype(*this, o), device()));
+  binary_(EMBER_OP_MUL, self(), ops::scalar_tensor(o, inplace_scalar_dtype(*this, o), device()));
   if (auto* n = record(Op::Mul, {*this, Tensor()}, {*this})) n->scalars = {o};
-  return *this;
+  return self();
 }
-Tensor& Tensor::div_(const Tensor& o) {
+Tensor& Tensor::div_(const Tensor& o) const {
   autograd::check_inplace(*this, "div_");
   const Tensor old = old_value(*this, GradMode::is_enabled() && o.requires_grad());
-  binary_(EMBER_OP_DIV, *this, o);
+  binary_(EMBER_OP_DIV, self(), o);
   if (auto* n = record(Op::Div, {*this, o}, {*this})) {
     save(n, old);
     save(n, o);
   }
-  return *this;
+  return self();
 }
-Tensor& Tensor::div_(const Scalar& o) {
+Tensor& Tensor::div_(const Scalar& o) const {
   autograd::check_inplace(*this, "div_");
-  binary_(EMBER_OP_DIV, *this, ops::scalar_tensor(o, is_floating_point() ? dtype() : kDefaultFloat, device()));
+  binary_(EMBER_OP_DIV, self(), ops::scalar_tensor(o, is_floating_point() ? dtype() : kDefaultFloat, device()));
   if (auto* n = record(Op::Div, {*this, Tensor()}, {*this})) n->scalars = {o};
-  return *this;
+  return self();
 }
 
 Tensor Tensor::masked_fill(const Tensor& mask, const Scalar& value) const {
@@ -486,7 +486,7 @@ Tensor Tensor::masked_fill(const Tensor& mask, const Scalar& value) const {
   return out;
 }
 
-Tensor& Tensor::masked_fill_(const Tensor& mask, const Scalar& value) {
+Tensor& Tensor::masked_fill_(const Tensor& mask, const Scalar& value) const {
   detail::check_no_internal_overlap("masked_fill_", *this);
   autograd::check_inplace(*this, "masked_fill_");
   EMBER_CHECK(mask.dtype() == kBool, "masked_fill_: the mask must be a bool tensor, got ", detail::describe(mask));
@@ -496,11 +496,11 @@ Tensor& Tensor::masked_fill_(const Tensor& mask, const Scalar& value) {
   EMBER_CHECK(IntArrayRef(shape).equals(sizes()), "masked_fill_: the mask of shape ", detail::shape_str(mask.sizes()),
               " does not broadcast to the tensor's shape ", detail::shape_str(sizes()));
   // As PyTorch, the value is cast to the tensor's dtype (2.5 fills an int64 tensor with 2).
-  if (numel() == 0) return *this;
+  if (numel() == 0) return self();
   const Tensor inputs[3] = {mask.expand(shape), ops::scalar_tensor(value, dtype(), device()).expand(shape), *this};
   dispatch::call(EMBER_OP_WHERE, inputs, {this, 1});
   if (auto* n = record(Op::MaskedFill, {*this}, {*this})) save(n, mask);
-  return *this;
+  return self();
 }
 
 // ---- free functions ----

@@ -77,7 +77,7 @@ Tensor Tensor::gather(int64_t d, const Tensor& index) const {
   return out;
 }
 
-Tensor& Tensor::scatter_add_(int64_t d, const Tensor& index, const Tensor& src) {
+Tensor& Tensor::scatter_add_(int64_t d, const Tensor& index, const Tensor& src) const {
   detail::check_no_internal_overlap("scatter_add_", *this);
   autograd::check_inplace(*this, "scatter_add_");
   check_index("scatter_add_", *this, index);
@@ -102,7 +102,7 @@ Tensor& Tensor::scatter_add_(int64_t d, const Tensor& index, const Tensor& src) 
     n->ints = {d};
     autograd::save(n, long_index);
   }
-  return *this;
+  return self();
 }
 
 Tensor Tensor::scatter_add(int64_t d, const Tensor& index, const Tensor& src) const {
@@ -371,7 +371,7 @@ Tensor Tensor::index(std::initializer_list<indexing::TensorIndex> indices) const
   return index(std::vector<indexing::TensorIndex>(indices));
 }
 
-Tensor& Tensor::index_put_(std::initializer_list<indexing::TensorIndex> indices, const Tensor& value) {
+Tensor& Tensor::index_put_(std::initializer_list<indexing::TensorIndex> indices, const Tensor& value) const {
   autograd::check_inplace(*this, "index_put_");
   EMBER_CHECK(value.device() == device(), "index_put_: the value (", describe(value), ") must be on the device of self (",
               describe(*this), "); move it with .to(device)");
@@ -379,7 +379,7 @@ Tensor& Tensor::index_put_(std::initializer_list<indexing::TensorIndex> indices,
   Indexed r = apply_basic(*this, list);  // basic indices only ever make views of self
   if (r.advanced.empty()) {
     r.view.copy_(value);
-    return *this;
+    return self();
   }
   // Every index is checked (prepare_advanced) before anything is written.
   Advanced a = prepare_advanced(r);
@@ -409,10 +409,10 @@ Tensor& Tensor::index_put_(std::initializer_list<indexing::TensorIndex> indices,
     for (int64_t i = 0; i < n_adv; ++i) target = target.select(a.position, coord[size_t(i)]);
     target.copy_(values.select(a.position, int64_t(k)));
   }
-  return *this;
+  return self();
 }
 
-Tensor& Tensor::index_put_(std::initializer_list<indexing::TensorIndex> indices, const Scalar& value) {
+Tensor& Tensor::index_put_(std::initializer_list<indexing::TensorIndex> indices, const Scalar& value) const {
   return index_put_(indices, full({}, value, TensorOptions().dtype(dtype()).device(device())));
 }
 

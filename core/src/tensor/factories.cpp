@@ -142,30 +142,30 @@ Tensor bernoulli(const Tensor& like, double p) {
   return out;
 }
 
-Tensor& Tensor::uniform_(double from, double to) {
+Tensor& Tensor::uniform_(double from, double to) const {
   EMBER_CHECK(from <= to, "uniform_: expects from <= to, but got from=", from, " > to=", to);
   EMBER_CHECK(is_floating_point(), "uniform_: expects a floating point tensor, got ", detail::describe(*this));
   random_fill(*this, EMBER_OP_UNIFORM, {d(from), d(to)}, "uniform_");
-  return *this;
+  return self();
 }
 
-Tensor& Tensor::normal_(double mean, double std) {
+Tensor& Tensor::normal_(double mean, double std) const {
   EMBER_CHECK(std >= 0, "normal_: expects std >= 0.0, but found std ", std);
   EMBER_CHECK(is_floating_point(), "normal_: expects a floating point tensor, got ", detail::describe(*this));
   random_fill(*this, EMBER_OP_NORMAL, {d(mean), d(std)}, "normal_");
-  return *this;
+  return self();
 }
 
-Tensor& Tensor::bernoulli_(double p) {
+Tensor& Tensor::bernoulli_(double p) const {
   EMBER_CHECK(p >= 0 && p <= 1, "bernoulli_: expects 0 <= p <= 1, but got p=", p);
   random_fill(*this, EMBER_OP_BERNOULLI, {d(p)}, "bernoulli_");
-  return *this;
+  return self();
 }
 
-Tensor& Tensor::random_(int64_t from, int64_t to) {
+Tensor& Tensor::random_(int64_t from, int64_t to) const {
   EMBER_CHECK(from < to, "random_: expects 'from' to be less than 'to', but got from=", from, " >= to=", to);
   random_fill(*this, EMBER_OP_RANDINT, {i(from), i(to)}, "random_");
-  return *this;
+  return self();
 }
 
 Tensor arange(const Scalar& end, const TensorOptions& options) { return arange(0, end, 1, options); }
@@ -358,14 +358,14 @@ void manual_seed(uint64_t seed) {
   }
 }
 
-Tensor& Tensor::zero_() { return fill_(0); }
+Tensor& Tensor::zero_() const { return fill_(0); }
 
-Tensor& Tensor::fill_(const Scalar& value) {
+Tensor& Tensor::fill_(const Scalar& value) const {
   detail::check_no_internal_overlap("fill_", *this);
   autograd::check_inplace(*this, "fill_");
   fill(*this, value);
   autograd::record(autograd::Op::Fill, {*this}, {*this});
-  return *this;
+  return self();
 }
 
 }  // namespace ember

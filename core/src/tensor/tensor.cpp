@@ -105,14 +105,14 @@ void copy_values(Tensor& dst, const Tensor& src) {
 }
 }  // namespace
 
-Tensor& Tensor::copy_(const Tensor& src, bool /*non_blocking*/) {
+Tensor& Tensor::copy_(const Tensor& src, bool /*non_blocking*/) const {
   EMBER_CHECK(src.defined(), "copy_: the source is undefined");
-  if (src.is_same(*this)) return *this;
+  if (src.is_same(*this)) return self();
   detail::check_no_internal_overlap("copy_", *this);
   autograd::check_inplace(*this, "copy_");
-  copy_values(*this, src);
+  copy_values(self(), src);
   autograd::record(autograd::Op::Copy, {*this, src}, {*this});
-  return *this;
+  return self();
 }
 
 Tensor Tensor::to(const TensorOptions& options, bool /*non_blocking*/, bool copy) const {

@@ -1,0 +1,32 @@
+#include "ember/nn/functional.h"
+
+#include "ember/functions.h"
+
+namespace ember::nn::functional {
+
+Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias) {
+  EMBER_CHECK(input.dim() >= 1 && weight.dim() == 2 && input.size(-1) == weight.size(1), "linear: an input of shape ",
+              input.sizes(), " does not fit a weight of shape ", weight.sizes(), " (the input's last dimension must be ",
+              weight.dim() == 2 ? weight.size(1) : -1, ")");
+  Tensor out = input.matmul(weight.t());
+  return bias.defined() ? out + bias : out;
+}
+
+Tensor relu(const Tensor& input) { return input.relu(); }
+Tensor sigmoid(const Tensor& input) { return input.sigmoid(); }
+Tensor tanh(const Tensor& input) { return input.tanh(); }
+
+Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
+  // Like PyTorch, mismatched shapes broadcast (PyTorch warns); a shape that
+  // does not broadcast is an Error from the subtraction.
+  Tensor diff = input - target;
+  Tensor squared = diff * diff;
+  switch (reduction) {
+    case Reduction::None: return squared;
+    case Reduction::Sum: return squared.sum();
+    case Reduction::Mean: return squared.mean();
+  }
+  return squared;
+}
+
+}  // namespace ember::nn::functional
