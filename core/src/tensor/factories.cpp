@@ -176,7 +176,7 @@ Tensor arange(const Scalar& start, const Scalar& end, const TensorOptions& optio
 Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, const TensorOptions& options) {
   const bool any_float = start.is_floating_point() || end.is_floating_point() || step.is_floating_point();
   const Dtype dtype = options.dtype_opt().value_or(any_float ? kDefaultFloat : kInt64);
-  EMBER_CHECK(dtype != kBool, "arange: not implemented for bool (as in PyTorch); ask for a numeric dtype");
+  EMBER_CHECK(dtype != kBool, "arange: bool is not supported (as in PyTorch); ask for a numeric dtype");
   // As PyTorch, an integral output computes in integers: start, end and step
   // are truncated first (arange(0, 5, 1.5, dtype=int64) is 0, 1, 2, 3, 4).
   const bool integral = is_integral(dtype);
@@ -299,7 +299,7 @@ void linspace_16bit(H* out, int64_t n, double start_value, double end_value) {
 Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, const TensorOptions& options) {
   EMBER_CHECK(steps >= 0, "linspace: number of steps must be non-negative, got ", steps);
   const Dtype dtype = options.dtype();
-  EMBER_CHECK(dtype != kBool, "linspace: not implemented for bool (as in PyTorch); ask for a numeric dtype and ",
+  EMBER_CHECK(dtype != kBool, "linspace: bool is not supported (as in PyTorch); ask for a numeric dtype and ",
               "compare, or convert the result with .to(ember::kBool)");
   const Device device = options.device().normalized();
   device_registry::require(device);
