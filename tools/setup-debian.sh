@@ -11,6 +11,7 @@ packages=(
   libtbb-dev            # the CPU backend's threads
   libboost-dev          # Boost.DLL (header-only) for plugin loading
   libdlpack-dev         # zero-copy exchange
+  nlohmann-json3-dev    # safetensors headers
   libopenblas-pthread-dev # float gemm in the CPU backend (loaded with one thread: oneTBB is the only pool)
   libgtest-dev libgmock-dev
   libbenchmark-dev

@@ -13,5 +13,6 @@
 #include "ember/nn.h"
 #include "ember/runtime.h"
 #include "ember/scalar.h"
+#include "ember/serialize.h"
 #include "ember/tensor.h"
 #include "ember/tensor_options.h"

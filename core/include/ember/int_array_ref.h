@@ -18,10 +18,14 @@ class IntArrayRef {
   IntArrayRef(const std::vector<int64_t>& v) : data_(v.data()), size_(v.size()) {}
   // Like c10::ArrayRef: valid while the braced list's full-expression lasts,
   // which is what passing `{2, 3}` to a function needs.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Winit-list-lifetime"
+#endif
   constexpr IntArrayRef(std::initializer_list<int64_t> l) : data_(l.begin()), size_(l.size()) {}
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
   template <size_t N>
   constexpr IntArrayRef(const int64_t (&a)[N]) : data_(a), size_(N) {}
 

@@ -16,17 +16,4 @@ Tensor relu(const Tensor& input) { return input.relu(); }
 Tensor sigmoid(const Tensor& input) { return input.sigmoid(); }
 Tensor tanh(const Tensor& input) { return input.tanh(); }
 
-Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
-  // Like PyTorch, mismatched shapes broadcast (PyTorch warns); a shape that
-  // does not broadcast is an Error from the subtraction.
-  Tensor diff = input - target;
-  Tensor squared = diff * diff;
-  switch (reduction) {
-    case Reduction::None: return squared;
-    case Reduction::Sum: return squared.sum();
-    case Reduction::Mean: return squared.mean();
-  }
-  return squared;
-}
-
 }  // namespace ember::nn::functional
