@@ -12,6 +12,8 @@ packages=(
   libboost-dev          # Boost.DLL (header-only) for plugin loading
   libdlpack-dev         # zero-copy exchange
   nlohmann-json3-dev    # safetensors headers
+  zlib1g-dev            # gzip-compressed IDX (MNIST) files
+  dataset-fashion-mnist # real data for the data tests and examples
   libopenblas-pthread-dev # float gemm in the CPU backend (loaded with one thread: oneTBB is the only pool)
   libgtest-dev libgmock-dev
   libbenchmark-dev

@@ -2,6 +2,7 @@
 // Everything of Ember's public API.
 #include "ember/autograd.h"
 #include "ember/custom_op.h"
+#include "ember/data.h"
 #include "ember/device.h"
 #include "ember/dlpack.h"
 #include "ember/dtype.h"
