@@ -5,6 +5,8 @@
 
 #include <ember/ember.h>
 
+#include "test_util.h"
+
 #include <functional>
 #include <thread>
 
@@ -12,14 +14,7 @@ namespace {
 
 using ember::Tensor;
 
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const ember::Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using ember_test::error_of;
 
 Tensor leaf(std::initializer_list<double> values) {
   return ember::tensor(std::vector<double>(values), ember::TensorOptions().dtype(ember::kFloat64).requires_grad(true));

@@ -5,6 +5,8 @@
 
 #include <ember/ember.h>
 
+#include "test_util.h"
+
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -16,14 +18,7 @@ using ember::Tensor;
 namespace data = ember::data;
 namespace fs = std::filesystem;
 
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const ember::Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using ember_test::error_of;
 
 std::shared_ptr<data::TensorDataset> numbered(int64_t n) {
   return std::make_shared<data::TensorDataset>(ember::arange(n * 2, ember::kFloat32).reshape({n, 2}),

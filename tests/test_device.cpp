@@ -4,19 +4,14 @@
 
 #include <ember/ember.h>
 
+#include "test_util.h"
+
 #include <functional>
 #include <sstream>
 
 namespace {
 
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const ember::Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using ember_test::error_of;
 
 TEST(Device, ParsesTypeAndIndex) {
   ember::Device cpu("cpu");

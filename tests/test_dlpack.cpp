@@ -10,6 +10,8 @@
 #include <dlpack/dlpack.h>
 #include <ember/ember.h>
 
+#include "test_util.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -19,25 +21,7 @@ namespace {
 using namespace ember;
 using Longs = std::vector<int64_t>;
 
-template <typename Fn>
-std::string error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    return std::string("not an ember::Error: ") + e.what();
-  }
-  return "no error was raised";
-}
-// Expects `expr` to throw an ember::Error whose message contains every part.
-#define EXPECT_ERROR_HAS(expr, ...)                                      \
-  do {                                                                   \
-    const std::string message_ = error_of([&] { (void)(expr); });       \
-    for (const char* part_ : {__VA_ARGS__})                              \
-      EXPECT_TRUE(message_.find(part_) != std::string::npos)             \
-          << "message \"" << message_ << "\" lacks \"" << part_ << "\""; \
-  } while (0)
+using ember_test::error_of;
 
 // A DLPack producer of our own: host memory it owns, described by a
 // DLManagedTensor whose deleter counts its calls.

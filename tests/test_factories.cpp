@@ -9,6 +9,8 @@
 
 #include <ember/ember.h>
 
+#include "test_util.h"
+
 #include <cmath>
 #include <cstdint>
 #include <iomanip>
@@ -643,25 +645,7 @@ template <typename T>
   return ::testing::AssertionSuccess();
 }
 
-template <typename Fn>
-std::string error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    return std::string("not an ember::Error: ") + e.what();
-  }
-  return "no error was raised";
-}
-// Expects `expr` to throw an ember::Error whose message contains every part.
-#define EXPECT_ERROR_HAS(expr, ...)                                      \
-  do {                                                                   \
-    const std::string message_ = error_of([&] { (void)(expr); });       \
-    for (const char* part_ : {__VA_ARGS__})                              \
-      EXPECT_TRUE(message_.find(part_) != std::string::npos)             \
-          << "message \"" << message_ << "\" lacks \"" << part_ << "\""; \
-  } while (0)
+using ember_test::error_of;
 
 // ------------------------------------------------------------ tensor(...)
 

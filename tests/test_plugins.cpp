@@ -5,19 +5,14 @@
 
 #include <ember/ember.h>
 
+#include "test_util.h"
+
 #include <algorithm>
 #include <functional>
 
 namespace {
 
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const ember::Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using ember_test::error_of;
 
 ember::plugins::PluginInfo find_plugin(const std::string& file_part) {
   for (const auto& p : ember::plugins::list())

@@ -4,6 +4,8 @@
 
 #include <ember/ember.h>
 
+#include "test_util.h"
+
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -14,14 +16,7 @@ namespace {
 using ember::Tensor;
 namespace fs = std::filesystem;
 
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const ember::Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using ember_test::error_of;
 
 fs::path temp_file(const std::string& name) {
   const fs::path dir = fs::temp_directory_path() / ("ember-test-" + std::to_string(::getpid()));
@@ -131,7 +126,7 @@ TEST(Safetensors, SavingReplacesTheFileAtomically) {
 TEST(Safetensors, MalformedFilesAreErrors) {
   const std::string good = R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})";
   const std::string eight(8, '\0');
-  EXPECT_EQ(load_error(file_bytes(good, eight)), "(no error)");
+  EXPECT_EQ(load_error(file_bytes(good, eight)), "no error was raised");
   EXPECT_NE(load_error("abc").find("fewer than the 8"), std::string::npos);
   EXPECT_NE(load_error(file_bytes(good, eight).substr(0, 20)).find("truncated"), std::string::npos);
   std::string huge(8, '\xff');

@@ -10,6 +10,8 @@
 
 #include <ember/ember.h>
 
+#include "test_util.h"
+
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -77,24 +79,7 @@ const std::vector<double> kTenthToDouble = {0.10000000149011612};
 // END GENERATED
 
 // Runs `fn`, expects an ember::Error, and returns its message.
-template <typename Fn>
-std::string error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    return std::string("not an ember::Error: ") + e.what();
-  }
-  return "no error was raised";
-}
-#define EXPECT_ERROR_HAS(expr, ...)                                   \
-  do {                                                                \
-    const std::string message_ = error_of([&] { (void)(expr); });    \
-    for (const char* part_ : {__VA_ARGS__})                           \
-      EXPECT_TRUE(message_.find(part_) != std::string::npos)          \
-          << "message \"" << message_ << "\" lacks \"" << part_ << "\""; \
-  } while (0)
+using ember_test::error_of;
 
 // The bits of each element of a contiguous 16-bit tensor.
 std::vector<uint16_t> bits16(const Tensor& t) {

@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 bash tools/setup-debian.sh
 jobs=$(nproc)
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ember-ccache}"
+# Paths relative to the checkout, so clones in other directories share hits.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
 
 cmake --preset default -G Ninja
 cmake --build build -j "$jobs"
