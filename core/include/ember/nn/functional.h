@@ -37,4 +37,8 @@ Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& targe
 // The input holds log-probabilities; kBatchMean divides the sum by size(0).
 Tensor kl_div(const Tensor& input, const Tensor& target, const KLDivFuncOptions& options = {});
 
+// One-hot encoding of int64 class indices: shape [..., num_classes], int64
+// (num_classes = -1: the largest index + 1), as F.one_hot.
+Tensor one_hot(const Tensor& tensor, int64_t num_classes = -1);
+
 }  // namespace ember::nn::functional
