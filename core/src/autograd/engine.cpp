@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "autograd/accumulate_grad.h"
+#include "autograd/formulas.h"
 #include "autograd/meta.h"
 #include "ember/factories.h"
 #include "ember/functions.h"
@@ -29,18 +30,8 @@ struct NodeState {
 Tensor validate(const Node& node, uint32_t output_nr, Tensor grad) {
   if (!grad.defined()) return grad;
   const Node::OutputMeta& meta = node.outputs_[output_nr];
-  if (!grad.sizes().equals(meta.sizes)) {
-    // A gradient broadcast from a smaller shape is summed back, as PyTorch.
-    DimVector shape = ember::detail::broadcast_shapes(meta.sizes, grad.sizes(), node.name().c_str());
-    EMBER_CHECK(IntArrayRef(shape).equals(grad.sizes()), "backward: ", node.name(), " got a gradient of shape ",
-                ember::detail::shape_str(grad.sizes()), " for an output of shape ",
-                ember::detail::shape_str(meta.sizes));
-    std::vector<int64_t> dims;
-    const int64_t lead = grad.dim() - int64_t(meta.sizes.size());
-    for (int64_t d = 0; d < grad.dim(); ++d)
-      if (d < lead || (meta.sizes[d - lead] == 1 && grad.size(d) != 1)) dims.push_back(d);
-    grad = grad.sum(dims, true).reshape(meta.sizes);
-  }
+  // A gradient broadcast from a smaller shape is summed back, as PyTorch.
+  if (!grad.sizes().equals(meta.sizes)) grad = sum_to(grad, meta.sizes, "backward: " + node.name());
   if (grad.dtype() != meta.dtype) grad = grad.to(meta.dtype);
   if (grad.device() != meta.device) grad = grad.to(meta.device);
   return grad;
@@ -83,7 +74,7 @@ variable_list run_backward(const std::vector<Edge>& roots, variable_list root_gr
     if (roots[i].is_valid()) accumulate(states[roots[i].function.get()].buffer, roots[i].input_nr, root_grads[i]);
 
   variable_list captured(num_captures);
-  const bool capturing = !captures.empty() || num_captures > 0;
+  const bool capturing = num_captures > 0;
   // Ready nodes, latest-recorded first (PyTorch's order on one device).
   auto later = [](Node* a, Node* b) { return a->sequence_nr_ < b->sequence_nr_; };
   std::priority_queue<Node*, std::vector<Node*>, decltype(later)> ready(later);

@@ -15,6 +15,7 @@
 
 #include "dispatch/dispatch.h"
 #include "ember/factories.h"
+#include "tensor/make.h"
 #include "ember/functions.h"
 
 namespace ember::autograd {
@@ -25,15 +26,6 @@ using N = const FormulaNode&;
 
 IntArrayRef in_sizes(N n, size_t i) { return n.inputs[i].sizes; }
 
-// Sums a broadcast gradient back to `sizes`.
-Tensor sum_to(const Tensor& g, IntArrayRef sizes) {
-  if (!g.defined() || g.sizes().equals(sizes)) return g;
-  std::vector<int64_t> dims;
-  const int64_t lead = g.dim() - int64_t(sizes.size());
-  for (int64_t d = 0; d < g.dim(); ++d)
-    if (d < lead || (sizes[d - lead] == 1 && g.size(d) != 1)) dims.push_back(d);
-  return g.sum(dims, true).reshape(sizes);
-}
 
 // The reduced dims of a reduction over `dims` (all when empty) of a tensor of
 // rank `rank`, sorted.
@@ -456,6 +448,18 @@ constexpr bool names_match() {
 static_assert(names_match(), "kFormulas is out of step with EMBER_AUTOGRAD_OPS");
 
 }  // namespace
+
+Tensor sum_to(const Tensor& g, IntArrayRef sizes, const std::string& what) {
+  if (!g.defined() || g.sizes().equals(sizes)) return g;
+  const DimVector shape = ember::detail::broadcast_shapes(sizes, g.sizes(), what.c_str());
+  EMBER_CHECK(IntArrayRef(shape).equals(g.sizes()), what, ": got a gradient of shape ",
+              ember::detail::shape_str(g.sizes()), " for a tensor of shape ", ember::detail::shape_str(sizes));
+  std::vector<int64_t> dims;
+  const int64_t lead = g.dim() - int64_t(sizes.size());
+  for (int64_t d = 0; d < g.dim(); ++d)
+    if (d < lead || (sizes[d - lead] == 1 && g.size(d) != 1)) dims.push_back(d);
+  return g.sum(dims, true).reshape(sizes);
+}
 
 std::string FormulaNode::name() const { return kFormulas[size_t(op)].name; }
 

@@ -85,6 +85,10 @@ using Backward = variable_list (*)(const FormulaNode& node, const variable_list&
 // The op whose node is named `node_name` ("ReluBackward0").
 std::optional<Op> find_op(const std::string& node_name);
 
+// Sums a gradient that was broadcast back down to `sizes` (the gradient of
+// an operand that broadcasting expanded); `what` names the node in errors.
+Tensor sum_to(const Tensor& grad, IntArrayRef sizes, const std::string& what = "backward");
+
 // A plugin's backward kernel (see register_backward in abi.h): a device
 // type's own backward of a table op, used instead of the formula when the
 // gradient lives on that device, or the backward of an op the plugin added.

@@ -66,6 +66,26 @@ int32_t invoke(ember_kernel_fn fn, ember_op op, const ember_tensor* descs, int n
   return fn(&c);
 }
 
+// Calls `fn` on the outputs' device with descriptors built on the stack;
+// on success the outputs' version counters move on (they were written).
+int32_t launch(ember_kernel_fn fn, ember_op op, std::span<const Tensor> inputs, std::span<const Tensor> outputs,
+               std::span<const ember_scalar> scalars, std::span<const int64_t> ints, char* err, size_t cap) {
+  EMBER_ASSERT(inputs.size() + outputs.size() <= size_t(kMaxTensors) && !outputs.empty());
+  const Device& device = outputs[0].impl().device();
+  std::array<ember_tensor, kMaxTensors> descs;
+  int n = 0;
+  for (const Tensor& t : inputs) descs[n++] = describe(t);
+  for (const Tensor& t : outputs) descs[n++] = describe(t);
+  const auto* entry = device_registry::find(device.type().id());
+  void* queue = entry->api->queue ? entry->api->queue(device.index() < 0 ? 0 : device.index()) : nullptr;
+  err[0] = 0;
+  const int32_t status = invoke(fn, op, descs.data(), int(inputs.size()), int(outputs.size()), scalars, ints, queue,
+                                err, cap);
+  if (status == EMBER_OK)
+    for (const Tensor& t : outputs) t.impl().storage->version.fetch_add(1, std::memory_order_relaxed);
+  return status;
+}
+
 // Note [Fallback]
 // A device without a kernel for an op (or whose kernel declines the case with
 // EMBER_ERR_UNSUPPORTED) runs the op on the CPU backend: each distinct
@@ -126,20 +146,9 @@ void run_fallback(ember_op op, const Device& device, std::span<const Tensor> inp
 void call_kernel(ember_kernel_fn fn, int op, const std::string& what, std::span<const Tensor> inputs,
                  std::span<const Tensor> outputs, std::span<const ember_scalar> scalars,
                  std::span<const int64_t> ints) {
-  EMBER_ASSERT(inputs.size() + outputs.size() <= size_t(kMaxTensors) && !outputs.empty());
-  const Device device = outputs[0].device();
-  std::array<ember_tensor, kMaxTensors> descs;
-  int n = 0;
-  for (const Tensor& t : inputs) descs[n++] = describe(t);
-  for (const Tensor& t : outputs) descs[n++] = describe(t);
-  const auto* entry = device_registry::find(device.type().id());
-  void* queue = entry->api->queue ? entry->api->queue(device.index() < 0 ? 0 : device.index()) : nullptr;
   char err[512];
-  err[0] = 0;
-  const int32_t status = invoke(fn, ember_op(op), descs.data(), int(inputs.size()), int(outputs.size()), scalars,
-                                ints, queue, err, sizeof err);
-  EMBER_CHECK(status == EMBER_OK, what, " on ", device.str(), " failed (status ", status, "): ", err);
-  for (const Tensor& t : outputs) t.impl().storage->version.fetch_add(1, std::memory_order_relaxed);
+  const int32_t status = launch(fn, ember_op(op), inputs, outputs, scalars, ints, err, sizeof err);
+  EMBER_CHECK(status == EMBER_OK, what, " on ", outputs[0].device().str(), " failed (status ", status, "): ", err);
 }
 
 void register_kernel(int op, int device_type, ember_kernel_fn fn) {
@@ -162,20 +171,10 @@ void call(ember_op op, std::span<const Tensor> inputs, std::span<const Tensor> o
   ember_kernel_fn fn = table().kernels[type][op].load(std::memory_order_acquire);
   if (!fn) return run_fallback(op, device, inputs, outputs, scalars, ints, "has no kernel for it");
 
-  std::array<ember_tensor, kMaxTensors> descs;
-  int n = 0;
-  for (const Tensor& t : inputs) descs[n++] = describe(t);
-  for (const Tensor& t : outputs) descs[n++] = describe(t);
-  const auto* entry = device_registry::find(type);
-  void* queue = entry->api->queue ? entry->api->queue(device.index() < 0 ? 0 : device.index()) : nullptr;
   char err[512];
-  err[0] = 0;
-  const int32_t status = invoke(fn, op, descs.data(), int(inputs.size()), int(outputs.size()), scalars, ints, queue,
-                                err, sizeof err);
-  if (status == EMBER_OK) [[likely]] {
-    for (const Tensor& t : outputs) t.impl().storage->version.fetch_add(1, std::memory_order_relaxed);
+  const int32_t status = launch(fn, op, inputs, outputs, scalars, ints, err, sizeof err);
+  if (status == EMBER_OK) [[likely]]
     return;
-  }
   if (status == EMBER_ERR_UNSUPPORTED && type != 0)
     return run_fallback(op, device, inputs, outputs, scalars, ints, err);
   kernel_failed(op, device, status, err);
