@@ -7,6 +7,7 @@ namespace gradcheck_cases {
 
 using namespace ember;
 using indexing::Slice;
+namespace F = nn::functional;
 
 namespace {
 Tensor idx(std::initializer_list<int64_t> v) { return ember::tensor(std::vector<int64_t>(v)); }
@@ -140,6 +141,49 @@ std::vector<Case> shape_and_indexing_cases() {
          "CopyBackwards"),
       op("copy_broadcast", {any_(3, 4), any_(1, 4)}, [](V x) { Tensor y = x[0] * 2; return y.copy_(x[1]); },
          "CopyBackwards"),
+
+      // ---- convolution and pooling ----
+      op("conv2d", {any_(2, 2, 5, 5), any_(3, 2, 3, 3), any_(3)},
+         [](V x) { return F::conv2d(x[0], x[1], F::Conv2dFuncOptions().bias(x[2]).stride(2).padding(1)); },
+         "ConvolutionBackward0"),
+      op("conv2d_groups_dilation", {any_(1, 4, 6, 6), any_(4, 2, 2, 2)},
+         [](V x) { return F::conv2d(x[0], x[1], F::Conv2dFuncOptions().groups(2).dilation(2)); },
+         "ConvolutionBackward0"),
+      op("conv2d_1x1", {any_(2, 3, 2, 3), any_(2, 3, 1, 1), any_(2)},
+         [](V x) { return F::conv2d(x[0], x[1], F::Conv2dFuncOptions().bias(x[2])); }, "ConvolutionBackward0"),
+      // Ember's conv1d is a conv2d over a height of 1, squeezed.
+      op("conv1d", {any_(2, 2, 7), any_(3, 2, 3)},
+         [](V x) { return F::conv1d(x[0], x[1], F::Conv1dFuncOptions().padding(1).stride(2)); }, "SqueezeBackward1")
+          .differs("ConvolutionBackward0"),
+      // Ember's conv_transpose2d is matmul, col2im and the bias added.
+      op("conv_transpose2d", {any_(1, 2, 3, 3), any_(2, 3, 3, 3), any_(3)},
+         [](V x) {
+           return F::conv_transpose2d(
+               x[0], x[1], F::ConvTranspose2dFuncOptions().bias(x[2]).stride(2).padding(1).output_padding(1));
+         },
+         "AddBackward0")
+          .differs("ConvolutionBackward0"),
+      op("unfold", {any_(1, 2, 4, 4)},
+         [](V x) { return F::unfold(x[0], F::UnfoldFuncOptions(2).padding(1)); }, "Im2ColBackward0"),
+      op("fold", {any_(1, 8, 9)}, [](V x) { return F::fold(x[0], F::FoldFuncOptions(4, 2)); }, "Col2ImBackward0"),
+      op("max_pool2d", {any_(1, 2, 5, 5)},
+         [](V x) { return F::max_pool2d(x[0], F::MaxPool2dFuncOptions(3).stride(2).padding(1)); },
+         "MaxPool2DWithIndicesBackward0"),
+      op("max_pool2d_ceil_dilation", {any_(1, 2, 6, 6)},
+         [](V x) { return F::max_pool2d(x[0], F::MaxPool2dFuncOptions(2).dilation(2).ceil_mode(true)); },
+         "MaxPool2DWithIndicesBackward0"),
+      // Ember's avg_pool2d is the mean of im2col's columns.
+      op("avg_pool2d", {any_(1, 2, 5, 5)},
+         [](V x) {
+           return F::avg_pool2d(x[0], F::AvgPool2dFuncOptions(3).stride(2).padding(1).ceil_mode(true).count_include_pad(false));
+         },
+         "ViewBackward0")
+          .differs("AvgPool2DBackward0"),
+      // Ember's adaptive_avg_pool2d is two averaging matmuls.
+      op("adaptive_avg_pool2d", {any_(1, 2, 5, 7)},
+         [](V x) { return F::adaptive_avg_pool2d(x[0], F::AdaptiveAvgPool2dFuncOptions({3, 4})); },
+         "ReshapeAliasBackward0")
+          .differs("AdaptiveAvgPool2DBackward0"),
   };
 }
 

@@ -89,6 +89,7 @@ void register_cpu(sdk::Registrar& r) {
   register_index_kernels(r, type);
   register_random_kernels(r, type);
   register_softmax_kernels(r, type);
+  register_window_kernels(r, type);
 }
 
 }  // namespace

@@ -16,6 +16,7 @@ generators, and the same op written in PyTorch. For each case it records
 import math
 
 import torch
+import torch.nn.functional as F
 
 from op_refs import DTYPES, Refs, literal
 
@@ -246,6 +247,21 @@ case("fill_", [any_(3, 4)], lambda a: a.clone().fill_(2.0))
 case("zero_", [any_(3, 4)], lambda a: a.clone().zero_())
 case("copy_", [any_(3, 4), any_(3, 4)], lambda a, b: a.clone().copy_(b))
 case("copy_broadcast", [any_(3, 4), any_(1, 4)], lambda a, b: (a * 2).copy_(b))
+
+# ---- convolution and pooling ----
+case("conv2d", [any_(2, 2, 5, 5), any_(3, 2, 3, 3), any_(3)], lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1))
+case("conv2d_groups_dilation", [any_(1, 4, 6, 6), any_(4, 2, 2, 2)], lambda x, w: F.conv2d(x, w, groups=2, dilation=2))
+case("conv2d_1x1", [any_(2, 3, 2, 3), any_(2, 3, 1, 1), any_(2)], lambda x, w, b: F.conv2d(x, w, b))
+case("conv1d", [any_(2, 2, 7), any_(3, 2, 3)], lambda x, w: F.conv1d(x, w, padding=1, stride=2))
+case("conv_transpose2d", [any_(1, 2, 3, 3), any_(2, 3, 3, 3), any_(3)],
+     lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2, padding=1, output_padding=1))
+case("unfold", [any_(1, 2, 4, 4)], lambda x: F.unfold(x, 2, padding=1))
+case("fold", [any_(1, 8, 9)], lambda x: F.fold(x, 4, 2))
+case("max_pool2d", [any_(1, 2, 5, 5)], lambda x: F.max_pool2d(x, 3, stride=2, padding=1))
+case("max_pool2d_ceil_dilation", [any_(1, 2, 6, 6)], lambda x: F.max_pool2d(x, 2, dilation=2, ceil_mode=True))
+case("avg_pool2d", [any_(1, 2, 5, 5)],
+     lambda x: F.avg_pool2d(x, 3, stride=2, padding=1, ceil_mode=True, count_include_pad=False))
+case("adaptive_avg_pool2d", [any_(1, 2, 5, 7)], lambda x: F.adaptive_avg_pool2d(x, (3, 4)))
 
 
 def ident(name):

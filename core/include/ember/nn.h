@@ -2,11 +2,13 @@
 // nn and optim (api.md "nn", "optim").
 #include "ember/nn/activation.h"
 #include "ember/nn/containers.h"
+#include "ember/nn/conv.h"
 #include "ember/nn/functional.h"
 #include "ember/nn/init.h"
 #include "ember/nn/loss.h"
 #include "ember/nn/module.h"
 #include "ember/nn/modules.h"
+#include "ember/nn/pooling.h"
 #include "ember/nn/utils.h"
 #include "ember/optim/adagrad.h"
 #include "ember/optim/adam.h"

@@ -14,6 +14,7 @@
 #include <limits>
 
 #include "dispatch/dispatch.h"
+#include "ops/window.h"
 #include "ember/factories.h"
 #include "tensor/make.h"
 #include "ember/functions.h"
@@ -380,6 +381,30 @@ variable_list identity(N, G g) { return {g[0]}; }
 // inputs: the destination before the copy, the source
 variable_list copy(N n, G g) { return {n.needs(0) ? zeros_like(g[0]) : Tensor(), g[0]}; }
 
+// 2-d windows (ops/window.cpp). ints: the window's 8 ints, out_h, out_w,
+// then the image's height and width.
+variable_list im2col(N n, G g) {
+  const auto& i = n.ints;
+  return {ember::detail::col2im(g[0], ember::detail::Window2d::from_ints(i), i[10], i[11], i[8], i[9])};
+}
+variable_list col2im(N n, G g) {
+  const auto& i = n.ints;
+  return {ember::detail::im2col(g[0], ember::detail::Window2d::from_ints(i), i[8], i[9])};
+}
+// saved: the int64 indices of the maxima in each H*W plane
+variable_list max_pool2d(N n, G g) {
+  const Tensor indices = n.saved_at(0).flatten(2);
+  const IntArrayRef in = in_sizes(n, 0);
+  return {zeros_for(n, 0).flatten(2).scatter_add(2, indices, g[0].flatten(2)).view(in)};
+}
+// ints: the window's 8 ints, groups; saved: input, weight
+variable_list convolution(N n, G g) {
+  auto [gi, gw, gb] = ember::detail::convolution2d_backward(g[0], n.saved_at(0), n.saved_at(1),
+                                                     ember::detail::Window2d::from_ints(n.ints), n.ints[8],
+                                                     {n.needs(0), n.needs(1), n.needs(2)});
+  return {gi, gw, gb};
+}
+
 struct Entry {
   const char* name;
   Backward backward;
@@ -427,6 +452,9 @@ constexpr Entry kFormulas[] = {
     {"CatBackward0", cat},           {"RepeatBackward0", repeat},
     {"CloneBackward0", identity},    {"ToCopyBackward0", identity},
     {"FillBackward2", zero_grad},    {"CopyBackwards", copy},
+    {"Im2ColBackward0", im2col},     {"Col2ImBackward0", col2im},
+    {"MaxPool2DWithIndicesBackward0", max_pool2d},
+    {"ConvolutionBackward0", convolution},
 };
 static_assert(sizeof(kFormulas) / sizeof(kFormulas[0]) == size_t(Op::Count),
               "every autograd op needs a formula, in the order of EMBER_AUTOGRAD_OPS");

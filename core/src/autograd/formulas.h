@@ -39,7 +39,9 @@ namespace ember::autograd {
   X(Select, "SelectBackward0") X(AsStrided, "AsStridedBackward0") X(IndexSelect, "IndexSelectBackward0") \
   X(Gather, "GatherBackward0") X(ScatterAdd, "ScatterAddBackward0") X(Cat, "CatBackward0")          \
   X(Repeat, "RepeatBackward0") X(Clone, "CloneBackward0")                                         \
-  X(ToCopy, "ToCopyBackward0") X(Fill, "FillBackward2") X(Copy, "CopyBackwards")
+  X(ToCopy, "ToCopyBackward0") X(Fill, "FillBackward2") X(Copy, "CopyBackwards")                    \
+  X(Im2Col, "Im2ColBackward0") X(Col2Im, "Col2ImBackward0")                                         \
+  X(MaxPool2d, "MaxPool2DWithIndicesBackward0") X(Convolution, "ConvolutionBackward0")
 
 enum class Op : uint16_t {
 #define EMBER_AUTOGRAD_ENUM(name, node_name) name,

@@ -159,6 +159,14 @@ typedef enum ember_op {
    * above unless the device registers a kernel (no CPU fallback needed). */
   EMBER_OP_SOFTMAX,     /* in[0] -> out[0] (same shape, floating); ints[0] = dim */
   EMBER_OP_LOG_SOFTMAX, /* in[0] -> out[0]; ints[0] = dim */
+
+  /* primitives: 2-d windows over (N, C, H, W). ints = kh, kw, stride_h,
+   * stride_w, pad_h, pad_w, dilation_h, dilation_w, then out_h, out_w (the
+   * window positions along each axis). A tap outside the image reads 0. */
+  EMBER_OP_IM2COL,     /* in[0] (N, C, H, W) -> out[0] (N, C*kh*kw, out_h*out_w) */
+  EMBER_OP_COL2IM,     /* in[0] (N, C*kh*kw, out_h*out_w) -> out[0] (N, C, H, W), summing overlaps */
+  EMBER_OP_MAX_POOL2D, /* in[0] (N, C, H, W) -> out[0] (N, C, out_h, out_w) maxima, out[1] int64
+                        * indices into each H*W plane; a nan is the maximum */
   EMBER_OP_COUNT
 } ember_op;
 

@@ -18,9 +18,11 @@ inline constexpr const char* kOpNames[] = {
     "copy", "fill", "arange", "index_select", "gather", "scatter_add",
     "uniform", "normal", "randint", "bernoulli", "randperm",
     "softmax", "log_softmax",
+    "im2col", "col2im", "max_pool2d",
 };
-// Ops from here on are composites: without a kernel, the core composes them.
-inline constexpr int32_t kFirstCompositeOp = EMBER_OP_SOFTMAX;
+// Composites: without a kernel, the core composes them from primitives
+// (every other op is a primitive, which falls back to the CPU).
+inline constexpr bool is_composite_op(int32_t op) { return op == EMBER_OP_SOFTMAX || op == EMBER_OP_LOG_SOFTMAX; }
 static_assert(sizeof(kOpNames) / sizeof(kOpNames[0]) == EMBER_OP_COUNT,
               "every ember_op needs a name in kOpNames (in enum order)");
 

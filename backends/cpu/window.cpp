@@ -1,0 +1,174 @@
+// 2-d window kernels: im2col and col2im (convolution is a gemm over their
+// columns) and max pooling. One task per (n, c) plane: planes are
+// independent, so the results do not depend on the thread count.
+#include <tbb/parallel_for.h>
+
+#include <cmath>
+#include <limits>
+
+#include "kernels.h"
+#include "loops.h"
+
+namespace ember::cpu {
+namespace {
+
+// The window geometry of abi.h's ints.
+struct Window {
+  int64_t kh, kw, sh, sw, ph, pw, dh, dw, out_h, out_w;
+  explicit Window(const ember_op_call& call) {
+    if (call.num_ints < 10) sdk::fail("window ops need 10 ints (kernel, stride, padding, dilation, output size)");
+    const int64_t* i = call.ints;
+    kh = i[0], kw = i[1], sh = i[2], sw = i[3], ph = i[4], pw = i[5], dh = i[6], dw = i[7], out_h = i[8], out_w = i[9];
+  }
+};
+
+// A 4-d (N, C, H, W) tensor's strides, for planes addressed as n * C + c.
+struct Image {
+  int64_t n, c, h, w, sn, sc, sh, sw;
+  explicit Image(const ember_tensor& t) {
+    if (t.ndim != 4) sdk::fail("window ops take 4-d images");
+    n = t.sizes[0], c = t.sizes[1], h = t.sizes[2], w = t.sizes[3];
+    sn = t.strides[0], sc = t.strides[1], sh = t.strides[2], sw = t.strides[3];
+  }
+  int64_t plane(int64_t p) const { return (p / c) * sn + (p % c) * sc; }
+};
+
+template <typename Body>
+void for_each_plane(int64_t planes, Body body) {
+  tbb::parallel_for(tbb::blocked_range<int64_t>(0, planes), [&](const tbb::blocked_range<int64_t>& r) {
+    for (int64_t p = r.begin(); p < r.end(); ++p) body(p);
+  });
+}
+
+// cols[n][(c*kh + i)*kw + j][oh*out_w + ow] = x[n][c][oh*sh - ph + i*dh][ow*sw - pw + j*dw]
+template <typename T>
+void im2col(const ember_op_call& call) {
+  const Window g(call);
+  const Image x(call.inputs[0]);
+  const ember_tensor& cols_t = call.outputs[0];
+  const T* in = sdk::TensorArg{&call.inputs[0]}.data<T>();
+  T* cols = sdk::TensorArg{&cols_t}.data<T>();
+  const int64_t rs = cols_t.strides[1], ls = cols_t.strides[2], bs = cols_t.strides[0];
+  for_each_plane(x.n * x.c, [&](int64_t p) {
+    const T* plane = in + x.plane(p);
+    const int64_t n = p / x.c, c = p % x.c;
+    for (int64_t i = 0; i < g.kh; ++i)
+      for (int64_t j = 0; j < g.kw; ++j) {
+        T* row = cols + n * bs + ((c * g.kh + i) * g.kw + j) * rs;
+        for (int64_t oh = 0; oh < g.out_h; ++oh) {
+          const int64_t ih = oh * g.sh - g.ph + i * g.dh;
+          T* dst = row + oh * g.out_w * ls;
+          if (ih < 0 || ih >= x.h) {
+            for (int64_t ow = 0; ow < g.out_w; ++ow) dst[ow * ls] = T(0);
+            continue;
+          }
+          const T* src = plane + ih * x.sh;
+          for (int64_t ow = 0; ow < g.out_w; ++ow) {
+            const int64_t iw = ow * g.sw - g.pw + j * g.dw;
+            dst[ow * ls] = iw >= 0 && iw < x.w ? src[iw * x.sw] : T(0);
+          }
+        }
+      }
+  });
+}
+
+// The adjoint of im2col: every column entry adds into the pixel it read.
+template <typename T>
+void col2im(const ember_op_call& call) {
+  using Acc = compute_t<T>;
+  const Window g(call);
+  const Image y(call.outputs[0]);
+  const ember_tensor& cols_t = call.inputs[0];
+  const T* cols = sdk::TensorArg{&cols_t}.data<T>();
+  T* out = sdk::TensorArg{&call.outputs[0]}.data<T>();
+  const int64_t rs = cols_t.strides[1], ls = cols_t.strides[2], bs = cols_t.strides[0];
+  for_each_plane(y.n * y.c, [&](int64_t p) {
+    const int64_t n = p / y.c, c = p % y.c;
+    // Accumulate the plane in the compute type, then write it once.
+    std::vector<Acc> acc(size_t(y.h * y.w), Acc(0));
+    for (int64_t i = 0; i < g.kh; ++i)
+      for (int64_t j = 0; j < g.kw; ++j) {
+        const T* row = cols + n * bs + ((c * g.kh + i) * g.kw + j) * rs;
+        for (int64_t oh = 0; oh < g.out_h; ++oh) {
+          const int64_t ih = oh * g.sh - g.ph + i * g.dh;
+          if (ih < 0 || ih >= y.h) continue;
+          const T* src = row + oh * g.out_w * ls;
+          Acc* dst = acc.data() + ih * y.w;
+          for (int64_t ow = 0; ow < g.out_w; ++ow) {
+            const int64_t iw = ow * g.sw - g.pw + j * g.dw;
+            if (iw >= 0 && iw < y.w) dst[iw] += Acc(src[ow * ls]);
+          }
+        }
+      }
+    T* plane = out + y.plane(p);
+    for (int64_t h = 0; h < y.h; ++h)
+      for (int64_t w = 0; w < y.w; ++w) plane[h * y.sh + w * y.sw] = T(acc[size_t(h * y.w + w)]);
+  });
+}
+
+// Max pooling as PyTorch's CPU kernel: the first maximum of a window wins,
+// and a nan beats every number (so it propagates).
+template <typename T>
+void max_pool2d(const ember_op_call& call) {
+  using Acc = compute_t<T>;
+  const Window g(call);
+  const Image x(call.inputs[0]), y(call.outputs[0]), yi(call.outputs[1]);
+  const T* in = sdk::TensorArg{&call.inputs[0]}.data<T>();
+  T* out = sdk::TensorArg{&call.outputs[0]}.data<T>();
+  int64_t* idx = sdk::TensorArg{&call.outputs[1]}.data<int64_t>();
+  for_each_plane(x.n * x.c, [&](int64_t p) {
+    const T* plane = in + x.plane(p);
+    T* out_plane = out + y.plane(p);
+    int64_t* idx_plane = idx + yi.plane(p);
+    for (int64_t oh = 0; oh < g.out_h; ++oh)
+      for (int64_t ow = 0; ow < g.out_w; ++ow) {
+        Acc best = -std::numeric_limits<Acc>::infinity();
+        int64_t best_at = -1;
+        for (int64_t i = 0; i < g.kh; ++i) {
+          const int64_t ih = oh * g.sh - g.ph + i * g.dh;
+          if (ih < 0 || ih >= x.h) continue;
+          for (int64_t j = 0; j < g.kw; ++j) {
+            const int64_t iw = ow * g.sw - g.pw + j * g.dw;
+            if (iw < 0 || iw >= x.w) continue;
+            const Acc v = Acc(plane[ih * x.sh + iw * x.sw]);
+            if (best_at < 0 || v > best || std::isnan(v)) {
+              best = v;
+              best_at = ih * x.w + iw;
+              if (std::isnan(v)) goto done;  // nothing beats a nan
+            }
+          }
+        }
+      done:
+        out_plane[oh * y.sh + ow * y.sw] = T(best);
+        idx_plane[oh * yi.sh + ow * yi.sw] = best_at;
+      }
+  });
+}
+
+template <template <typename> class Kernel>
+int32_t floating_entry(const ember_op_call* c, const char* op) {
+  return sdk::guarded(c->error, c->error_capacity, [&] {
+    sdk::dispatch_dtype(c->inputs[0].dtype, [&]<typename T>() {
+      if constexpr (std::is_floating_point_v<compute_t<T>>) Kernel<T>::run(*c);
+      else sdk::unsupported(std::string(op) + " needs a floating point tensor");
+    });
+  });
+}
+
+template <typename T> struct Im2Col { static void run(const ember_op_call& c) { im2col<T>(c); } };
+template <typename T> struct Col2Im { static void run(const ember_op_call& c) { col2im<T>(c); } };
+template <typename T> struct MaxPool { static void run(const ember_op_call& c) { max_pool2d<T>(c); } };
+
+int32_t im2col_entry(const ember_op_call* c) { return floating_entry<Im2Col>(c, "im2col"); }
+int32_t col2im_entry(const ember_op_call* c) { return floating_entry<Col2Im>(c, "col2im"); }
+int32_t max_pool2d_entry(const ember_op_call* c) { return floating_entry<MaxPool>(c, "max_pool2d"); }
+
+}  // namespace
+
+void register_window_kernels(sdk::Registrar& r, int32_t type) {
+  r.kernel(EMBER_OP_IM2COL, type, im2col_entry);
+  r.kernel(EMBER_OP_COL2IM, type, col2im_entry);
+  r.kernel(EMBER_OP_MAX_POOL2D, type, max_pool2d_entry);
+}
+
+}  // namespace ember::cpu
