@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "test_util.h"  // error_of, EXPECT_ERROR_HAS
+
 namespace ember_test {
 
 inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -66,17 +68,6 @@ inline ::testing::AssertionResult tensor_matches(const ember::Tensor& actual, co
 // A tensor built from a reference (inputs the generator also printed).
 inline ember::Tensor from_ref(const Ref& r) {
   return ember::tensor(r.values, ember::TensorOptions().dtype(ember::kFloat64)).reshape(r.shape).to(r.dtype);
-}
-
-// The message of the ember::Error that `fn` throws ("" when it does not).
-template <typename Fn>
-std::string error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const ember::Error& e) {
-    return e.what();
-  }
-  return "";
 }
 
 }  // namespace ember_test

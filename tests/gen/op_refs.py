@@ -80,7 +80,7 @@ class Refs:
         """A named scalar constant."""
         self.lines.append(f"// {source}")
         if isinstance(v, str):
-            self.lines.append(f"const {ctype} {name} = {v};")
+            self.lines.append(f"const {ctype} {name} = {v};" if not ctype.endswith("*") else f"const char* const {name} = {v};")
         else:
             self.lines.append(f"const {ctype} {name} = {literal(v, torch.float64 if ctype == 'double' else torch.int64)};")
 
