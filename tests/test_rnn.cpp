@@ -462,6 +462,19 @@ const std::vector<float> kMhaBoolWeights = {
     0.0f,        0.0f,        0.28807577f, 0.36920404f,   0.3427202f,  0.0f,        0.0f,        0.1490698f,
     0.29486588f, 0.3090202f,  0.24704418f, 0.0f,
 };
+// manual_seed(0); MultiheadAttention(4, 2, dropout=0.5); manual_seed(1); mha(Q, K, V)
+const std::vector<float> kMhaDropoutOut = {
+    -0.010043906f, -0.011108665f, -0.0024195958f, 0.31333908f,  -0.10463459f, -0.2528874f, -0.06418419f, 0.3271099f,
+    0.05751199f,   -0.021212002f, 0.017228229f,   -0.19735482f, 0.10075418f,  0.08885745f, 0.081045434f, 0.14037557f,
+    0.43348655f,   -0.15139769f,  0.15416597f,    -0.2581893f,  -0.0715563f,  0.24203901f, 0.028271524f, 0.5110259f,
+};
+// its averaged weights, after dropout (training)
+const std::vector<float> kMhaDropoutWeights = {
+    0.38257638f, 0.06497713f, 0.3576502f,  0.18455812f, 0.0f,        0.1441526f,  0.058261115f, 0.0f,
+    0.0f,        0.28148064f, 0.17401831f, 0.3264056f,  0.0f,        0.11437854f, 0.4929617f,   0.22671615f,
+    0.28271714f, 0.21249081f, 0.21810201f, 0.16353218f, 0.14688817f, 0.22745804f, 0.4447836f,   0.17841676f,
+    0.19503f,    0.23301303f, 0.21860668f, 0.2707524f,  0.21373148f, 0.36416912f,
+};
 // K3 = randn(5, 2, 3)
 const std::vector<float> kK3 = {
     0.6526469f, -1.3451493f,  0.96358263f,  0.83499706f, -1.2856914f,  -0.21407914f, 0.103725195f, -0.40386698f,
@@ -743,6 +756,17 @@ TEST(MultiheadAttention, BoolMaskPerHeadWeights) {
   auto [no_weights_out, no_weights] =
       mha->forward(make(kQ, {3, 2, 4}), make(kK, {5, 2, 4}), make(kV, {5, 2, 4}), {}, false);
   EXPECT_FALSE(no_weights.defined());
+}
+
+TEST(MultiheadAttention, DropoutOnWeightsWhileTraining) {
+  ember::manual_seed(0);
+  nn::MultiheadAttention mha(nn::MultiheadAttentionOptions(4, 2).dropout(0.5));
+  ember::manual_seed(1);
+  auto [out, weights] = mha(make(kQ, {3, 2, 4}), make(kK, {5, 2, 4}), make(kV, {5, 2, 4}));
+  expect_close(out, kMhaDropoutOut);
+  expect_close(weights, kMhaDropoutWeights);
+  mha->eval();
+  expect_close(std::get<0>(mha(make(kQ, {3, 2, 4}), make(kK, {5, 2, 4}), make(kV, {5, 2, 4}))), kMhaOut);
 }
 
 TEST(MultiheadAttention, SeparateKeyAndValueDims) {

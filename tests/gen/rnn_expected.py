@@ -170,6 +170,12 @@ out, w = mha(Q, K, V, attn_mask=CAUSAL, average_attn_weights=False)
 emit("kMhaBoolOut", out, "mha(Q, K, V, attn_mask=CAUSAL), CAUSAL bool (3, 5), average_attn_weights=False")
 emit("kMhaBoolWeights", w, "its per-head weights (2, 2, 3, 5)")
 
+mha_drop = seeded(lambda: nn.MultiheadAttention(4, 2, dropout=0.5))
+torch.manual_seed(1)
+out, w = mha_drop(Q, K, V)
+emit("kMhaDropoutOut", out, "manual_seed(0); MultiheadAttention(4, 2, dropout=0.5); manual_seed(1); mha(Q, K, V)")
+emit("kMhaDropoutWeights", w, "its averaged weights, after dropout (training)")
+
 mha_kv = seeded(lambda: nn.MultiheadAttention(4, 2, kdim=3, vdim=5))
 K3 = torch.randn(5, 2, 3, generator=gen)
 V5 = torch.randn(5, 2, 5, generator=gen)
