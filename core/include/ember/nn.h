@@ -1,6 +1,7 @@
 #pragma once
 // nn and optim (api.md "nn", "optim").
 #include "ember/nn/activation.h"
+#include "ember/nn/attention.h"
 #include "ember/nn/containers.h"
 #include "ember/nn/conv.h"
 #include "ember/nn/functional.h"
@@ -9,6 +10,7 @@
 #include "ember/nn/module.h"
 #include "ember/nn/modules.h"
 #include "ember/nn/pooling.h"
+#include "ember/nn/rnn.h"
 #include "ember/nn/utils.h"
 #include "ember/optim/adagrad.h"
 #include "ember/optim/adam.h"

@@ -11,6 +11,9 @@ namespace ember {
 namespace nn {
 class Module;
 }
+namespace optim {
+class Optimizer;
+}
 
 // Writes `tensors` (any device; stored contiguous, little-endian) to `path`
 // through a temporary file renamed over it, so a crash mid-save never
@@ -30,5 +33,17 @@ void save(const nn::Module& module, const std::string& path);
 // that name (on the module's device); names missing on either side and
 // shape mismatches are Errors, and then the module is left unchanged.
 void load(nn::Module& module, const std::string& path);
+
+// An optimizer's state (optimizer_state.cpp): each parameter's state
+// tensors as "state.<index>.<key>" ("state.0.exp_avg", "state.0.step"), the
+// index counting the parameters of every group in order as PyTorch's
+// state_dict does, and the groups' hyperparameters as JSON in the metadata.
+// SGD, Adam, AdamW, RMSprop and Adagrad are supported.
+void save(const optim::Optimizer& optimizer, const std::string& path);
+// Restores what save wrote into an optimizer of the same kind over
+// parameters of the same count and shapes (state on each parameter's
+// device), so training continues exactly as if it had not stopped; any
+// mismatch is an Error, and then the optimizer is left unchanged.
+void load(optim::Optimizer& optimizer, const std::string& path);
 
 }  // namespace ember
