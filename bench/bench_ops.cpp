@@ -83,6 +83,73 @@ void mul_sum_backward_4(benchmark::State& state) {
 }
 BENCHMARK(mul_sum_backward_4)->Arg(1);
 
+// Training steps: zero_grad, forward, cross-entropy, backward, step.
+lib::nn::Sequential mlp_784_512_512_10() {
+  lib::nn::Sequential net;
+  net->push_back(lib::nn::Linear(784, 512));
+  net->push_back(lib::nn::ReLU());
+  net->push_back(lib::nn::Linear(512, 512));
+  net->push_back(lib::nn::ReLU());
+  net->push_back(lib::nn::Linear(512, 10));
+  return net;
+}
+
+// The CNN of examples/fashion_mnist (without its dropout): two 3x3
+// convolutions with ReLU and 2x2 max pooling, then 3136 -> 128 -> 10.
+lib::nn::Sequential small_cnn() {
+  lib::nn::Sequential net;
+  net->push_back(lib::nn::Conv2d(lib::nn::Conv2dOptions(1, 32, 3).padding(1)));
+  net->push_back(lib::nn::ReLU());
+  net->push_back(lib::nn::MaxPool2d(lib::nn::MaxPool2dOptions(2)));
+  net->push_back(lib::nn::Conv2d(lib::nn::Conv2dOptions(32, 64, 3).padding(1)));
+  net->push_back(lib::nn::ReLU());
+  net->push_back(lib::nn::MaxPool2d(lib::nn::MaxPool2dOptions(2)));
+  net->push_back(lib::nn::Flatten());
+  net->push_back(lib::nn::Linear(64 * 7 * 7, 128));
+  net->push_back(lib::nn::ReLU());
+  net->push_back(lib::nn::Linear(128, 10));
+  return net;
+}
+
+template <typename Optimizer>
+void train_steps(benchmark::State& state, lib::nn::Sequential net, Optimizer& optimizer, const lib::Tensor& x,
+                 const lib::Tensor& y) {
+  for (auto _ : state) {
+    optimizer.zero_grad();
+    auto loss = lib::nn::functional::cross_entropy(net->forward(x), y);
+    loss.backward();
+    optimizer.step();
+  }
+  state.SetItemsProcessed(int64_t(state.iterations()) * x.size(0));
+}
+
+void mlp_step_sgd(benchmark::State& state) {
+  set_threads(state);
+  lib::manual_seed(0);
+  auto net = mlp_784_512_512_10();
+  lib::optim::SGD sgd(net->parameters(), lib::optim::SGDOptions(0.01).momentum(0.9));
+  train_steps(state, net, sgd, lib::rand({128, 784}), lib::randint(0, 10, {128}));
+}
+BENCHMARK(mlp_step_sgd)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+
+void mlp_step_adam(benchmark::State& state) {
+  set_threads(state);
+  lib::manual_seed(0);
+  auto net = mlp_784_512_512_10();
+  lib::optim::Adam adam(net->parameters(), lib::optim::AdamOptions(1e-3));
+  train_steps(state, net, adam, lib::rand({128, 784}), lib::randint(0, 10, {128}));
+}
+BENCHMARK(mlp_step_adam)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+
+void cnn_step_adam(benchmark::State& state) {
+  set_threads(state);
+  lib::manual_seed(0);
+  auto net = small_cnn();
+  lib::optim::Adam adam(net->parameters(), lib::optim::AdamOptions(1e-3));
+  train_steps(state, net, adam, lib::rand({64, 1, 28, 28}), lib::randint(0, 10, {64}));
+}
+BENCHMARK(cnn_step_adam)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+
 }  // namespace
 
 BENCHMARK_MAIN();

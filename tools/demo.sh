@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup-debian.sh
 cmake --preset default -G Ninja
-cmake --build build --target seed_tutorial ember-backend-cpu
-./build/bin/seed_tutorial --devices "$@"
+cmake --build build --target seed_tutorial ember-backends
+./build/bin/seed_tutorial --device best --devices "$@"

@@ -1,8 +1,10 @@
 // The seed tutorial's whole program in C++: the tensor examples, the
 // autograd example, SimpleNN printed, and the XOR training loop.
-//   seed_tutorial [--seed N] [--device cpu|opencl:0|...] [--devices]
+//   seed_tutorial [--seed N] [--device best|cpu|opencl:0|...] [--devices]
 // With --seed 0 on the CPU it prints exactly what seed_tutorial.py prints
-// (expected_output.txt); --devices also lists the plugins and devices found.
+// (expected_output.txt); --devices also lists the plugins and devices found
+// and the device the program ran on. `best` is the first accelerator found
+// (CUDA, then Vulkan, then OpenCL, then any other), else the CPU.
 #include <ember/ember.h>
 
 #include <cstdio>
@@ -27,6 +29,16 @@ struct SimpleNNImpl : nn::Module {
 };
 EMBER_MODULE(SimpleNN);
 
+ember::Device best_device() {
+  const std::vector<ember::Device> found = ember::devices();
+  for (const char* type : {"cuda", "vulkan", "opencl"})
+    for (const auto& d : found)
+      if (d.type().name() == type) return d;
+  for (const auto& d : found)
+    if (d.type().name() != "cpu") return d;
+  return ember::Device("cpu");
+}
+
 int main(int argc, char** argv) {
   uint64_t seed = 0;
   std::string device_name = "cpu";
@@ -41,7 +53,7 @@ int main(int argc, char** argv) {
     }
   }
   try {
-    const ember::Device device(device_name);
+    const ember::Device device = device_name == "best" ? best_device() : ember::Device(device_name);
     ember::manual_seed(seed);
 
     // A 2x3 tensor
@@ -82,7 +94,7 @@ int main(int argc, char** argv) {
                   << (p.loaded ? "loaded" : "not loaded: " + p.reason) << "  (" << p.path << ")\n";
       std::cout << "Devices:";
       for (const auto& d : ember::devices()) std::cout << " " << d;
-      std::cout << "\n";
+      std::cout << "\nRan on: " << device << "\n";
     }
   } catch (const ember::Error& e) {
     std::cerr << "seed_tutorial: " << e.what() << "\n";

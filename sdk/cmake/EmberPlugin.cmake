@@ -36,6 +36,10 @@ endfunction()
 
 function(ember_add_backend name)
   _ember_add_module(backend ${name} ${ARGN})
+  # `ember-backends` builds every backend of a project that defines it.
+  if(TARGET ember-backends)
+    add_dependencies(ember-backends ember-backend-${name})
+  endif()
 endfunction()
 
 function(ember_add_plugin name)
