@@ -1,5 +1,6 @@
 #pragma once
 // nn::functional (conventionally `namespace F = ember::nn::functional;`).
+#include "ember/nn/functional/layers.h"
 #include "ember/nn/options/activation.h"
 #include "ember/nn/options/dropout.h"
 #include "ember/nn/options/loss.h"
