@@ -72,8 +72,8 @@ EmbeddingImpl::EmbeddingImpl(const EmbeddingOptions& options) : options(options)
   if (options._weight().defined()) {
     const std::vector<int64_t> shape{rows, cols};
     EMBER_CHECK(options._weight().sizes() == shape,
-                "Embedding: _weight must have shape [num_embeddings, embedding_dim] = [", rows, ", ", cols,
-                "], got ", options._weight().sizes());
+                "Embedding: _weight must have shape [num_embeddings, embedding_dim] = [", rows, ", ", cols, "], got ",
+                options._weight().sizes());
     weight = register_parameter("weight", options._weight());
   } else {
     weight = register_parameter("weight", empty({rows, cols}));

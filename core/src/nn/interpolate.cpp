@@ -53,8 +53,8 @@ template <typename T>
 LinearTaps<T> linear_taps(int64_t in, int64_t out, bool align_corners, std::optional<double> scale) {
   LinearTaps<T> taps;
   // area_pixel_compute_scale
-  const T ratio = align_corners ? (out > 1 ? static_cast<T>(in - 1) / static_cast<T>(out - 1) : T(0))
-                                : scale_of<T>(scale, in, out);
+  const T ratio =
+      align_corners ? (out > 1 ? static_cast<T>(in - 1) / static_cast<T>(out - 1) : T(0)) : scale_of<T>(scale, in, out);
   for (int64_t o = 0; o < out; ++o) {
     int64_t i0 = o, i1 = o;
     T w1 = 0;
@@ -117,8 +117,9 @@ Tensor interpolate(const Tensor& input, const InterpolateFuncOptions& options) {
   const auto& scale_factor = options.scale_factor();
   EMBER_CHECK(size.has_value() != scale_factor.has_value(), "interpolate: ",
               size ? "only one of size or scale_factor should be given" : "either size or scale_factor must be given");
-  EMBER_CHECK(!size || int64_t(size->size()) == spatial, "interpolate: size must hold one entry per spatial dimension (",
-              spatial, ") of the input of shape ", input.sizes(), ", got ", size ? size->size() : 0);
+  EMBER_CHECK(!size || int64_t(size->size()) == spatial,
+              "interpolate: size must hold one entry per spatial dimension (", spatial, ") of the input of shape ",
+              input.sizes(), ", got ", size ? size->size() : 0);
   EMBER_CHECK(!scale_factor || int64_t(scale_factor->size()) == spatial, "interpolate: scale_factor must hold one ",
               "entry per spatial dimension (", spatial, ") of the input of shape ", input.sizes(), ", got ",
               scale_factor ? scale_factor->size() : 0);

@@ -39,8 +39,7 @@ void check_per_channel(const char* op, const char* what, const Tensor& t, const 
 
 Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor& running_var,
                   const BatchNormFuncOptions& options) {
-  EMBER_CHECK(input.dim() >= 2, "batch_norm: expected an input of shape (N, C, ...), got one of shape ",
-              input.sizes());
+  EMBER_CHECK(input.dim() >= 2, "batch_norm: expected an input of shape (N, C, ...), got one of shape ", input.sizes());
   check_per_channel("batch_norm", "running_mean", running_mean, input);
   check_per_channel("batch_norm", "running_var", running_var, input);
   check_per_channel("batch_norm", "weight", options.weight(), input);
@@ -49,8 +48,9 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
   Tensor out;
   if (options.training()) {
     const int64_t per_channel = input.numel() / input.size(1);
-    EMBER_CHECK(per_channel > 1, "batch_norm: expected more than 1 value per channel when training, got input of shape ",
-                input.sizes(), "; use a larger batch or eval mode");
+    EMBER_CHECK(per_channel > 1,
+                "batch_norm: expected more than 1 value per channel when training, got input of shape ", input.sizes(),
+                "; use a larger batch or eval mode");
     std::vector<int64_t> dims{0};
     for (int64_t d = 2; d < dim; ++d) dims.push_back(d);
     out = normalize(input, dims, options.eps());
@@ -100,8 +100,7 @@ Tensor layer_norm(const Tensor& input, const LayerNormFuncOptions& options) {
 
 Tensor group_norm(const Tensor& input, const GroupNormFuncOptions& options) {
   const int64_t groups = options.num_groups();
-  EMBER_CHECK(input.dim() >= 2, "group_norm: expected an input of shape (N, C, ...), got one of shape ",
-              input.sizes());
+  EMBER_CHECK(input.dim() >= 2, "group_norm: expected an input of shape (N, C, ...), got one of shape ", input.sizes());
   EMBER_CHECK(groups > 0 && input.size(1) % groups == 0,
               "group_norm: expected the number of channels of the input to be divisible by num_groups, but got an "
               "input of shape ",
@@ -189,8 +188,8 @@ void BatchNorm1dImpl::check_input_dim(const Tensor& input) const {
 }
 
 void BatchNorm2dImpl::check_input_dim(const Tensor& input) const {
-  EMBER_CHECK(input.dim() == 4, "BatchNorm2d: expected a 4D (N, C, H, W) input, got ", input.dim(),
-              "D input of shape ", input.sizes(), "; for (N, C) or (N, C, L) use BatchNorm1d");
+  EMBER_CHECK(input.dim() == 4, "BatchNorm2d: expected a 4D (N, C, H, W) input, got ", input.dim(), "D input of shape ",
+              input.sizes(), "; for (N, C) or (N, C, L) use BatchNorm1d");
 }
 
 LayerNormImpl::LayerNormImpl(const LayerNormOptions& options) : options(options) {
@@ -244,7 +243,8 @@ void GroupNormImpl::reset_parameters() {
 Tensor GroupNormImpl::forward(const Tensor& input) {
   EMBER_CHECK(input.dim() >= 2 && input.size(1) == options.num_channels(), "GroupNorm: expected an input of shape (N, ",
               options.num_channels(), ", ...), got one of shape ", input.sizes());
-  return F::group_norm(input, F::GroupNormFuncOptions(options.num_groups()).weight(weight).bias(bias).eps(options.eps()));
+  return F::group_norm(input,
+                       F::GroupNormFuncOptions(options.num_groups()).weight(weight).bias(bias).eps(options.eps()));
 }
 
 void GroupNormImpl::pretty_print(std::ostream& out) const {

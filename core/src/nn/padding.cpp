@@ -64,8 +64,7 @@ Tensor pad_by_index(Mode mode, const Tensor& input, const std::vector<int64_t>& 
   const int64_t k = int64_t(pad.size() / 2);
   EMBER_CHECK((k >= 1 && k <= 3) && (input.dim() == k + 1 || input.dim() == k + 2), "pad: ", name,
               " padding pads the last 1, 2 or 3 dimensions of an input with 1 or 2 more (batch, channels), got ",
-              pad.size(), " padding values for an input of shape ", input.sizes(),
-              "; only kConstant pads other ranks");
+              pad.size(), " padding values for an input of shape ", input.sizes(), "; only kConstant pads other ranks");
   Tensor out = input;
   for (int64_t i = 0; i < k; ++i) {
     const int64_t d = input.dim() - 1 - i, l = pad[size_t(2 * i)], r = pad[size_t(2 * i + 1)];

@@ -65,8 +65,7 @@ EMBER_MODULE(LayerNorm);
 
 class GroupNormImpl : public Module {
  public:
-  GroupNormImpl(int64_t num_groups, int64_t num_channels)
-      : GroupNormImpl(GroupNormOptions(num_groups, num_channels)) {}
+  GroupNormImpl(int64_t num_groups, int64_t num_channels) : GroupNormImpl(GroupNormOptions(num_groups, num_channels)) {}
   explicit GroupNormImpl(const GroupNormOptions& options);
   Tensor forward(const Tensor& input);
   void reset_parameters();

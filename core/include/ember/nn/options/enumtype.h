@@ -9,11 +9,11 @@
 
 namespace ember {
 
-#define EMBER_ENUM_TAG(Name, python_name)                                         \
-  namespace enumtype {                                                            \
-  struct k##Name {};                                                              \
-  constexpr std::string_view name(k##Name) noexcept { return python_name; }       \
-  }                                                                               \
+#define EMBER_ENUM_TAG(Name, python_name)                                   \
+  namespace enumtype {                                                      \
+  struct k##Name {};                                                        \
+  constexpr std::string_view name(k##Name) noexcept { return python_name; } \
+  }                                                                         \
   inline constexpr enumtype::k##Name k##Name {}
 
 EMBER_ENUM_TAG(Constant, "constant");
