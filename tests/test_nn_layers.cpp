@@ -789,9 +789,7 @@ void expect_close(const Tensor& got, const std::vector<float>& want, double rtol
 }
 
 // The generator's upstream gradient: cos(0.37 · arange(numel)) shaped like t.
-Tensor upstream(const Tensor& t) {
-  return (ember::arange(t.numel(), ember::kFloat32) * 0.37).cos().reshape(t.sizes());
-}
+Tensor upstream(const Tensor& t) { return (ember::arange(t.numel(), ember::kFloat32) * 0.37).cos().reshape(t.sizes()); }
 
 // fn(inputs) and the gradients of (out · upstream(out)).sum() with respect to
 // each input (the inputs are copied into fresh leaves).
@@ -852,8 +850,8 @@ TEST(BatchNorm, ModuleRunningStatsOverTwoStepsThenEval) {
     const std::vector<float>&step2, &mean, &var, &eval, &eval_grad;
   };
   for (const Case& c : {Case{0.1, kBn2dStep2, kBn2dRunningMean, kBn2dRunningVar, kBn2dEval, kBn2dEvalGradX},
-                        Case{std::nullopt, kBn2dCumulativeStep2, kBn2dCumulativeRunningMean,
-                             kBn2dCumulativeRunningVar, kBn2dCumulativeEval, kBn2dCumulativeEvalGradX}}) {
+                        Case{std::nullopt, kBn2dCumulativeStep2, kBn2dCumulativeRunningMean, kBn2dCumulativeRunningVar,
+                             kBn2dCumulativeEval, kBn2dCumulativeEvalGradX}}) {
     nn::BatchNorm2d bn(nn::BatchNormOptions(3).momentum(c.momentum));
     const Tensor mean_before = bn->running_mean;
     bn(BnX);
@@ -903,7 +901,8 @@ TEST(BatchNorm, DefaultsBuffersAndPrinting) {
   EXPECT_TRUE(bn->running_var.equal(ember::ones({16})));
   EXPECT_EQ(bn->num_batches_tracked.dim(), 0);
   EXPECT_EQ(printed(*bn), kPrintBn2d);
-  nn::BatchNorm1d bn1(nn::BatchNormOptions(4).eps(1e-3).momentum(std::nullopt).affine(false).track_running_stats(false));
+  nn::BatchNorm1d bn1(
+      nn::BatchNormOptions(4).eps(1e-3).momentum(std::nullopt).affine(false).track_running_stats(false));
   EXPECT_EQ(printed(*bn1), kPrintBn1d);
 }
 
@@ -913,8 +912,7 @@ TEST(BatchNorm, Errors) {
   EXPECT_ERROR_HAS(bn(ember::randn({2, 5, 2, 2})), "BatchNorm2d", "3 channels", "[2, 5, 2, 2]");
   EXPECT_ERROR_HAS(nn::BatchNorm1d(3)(ember::randn({2, 3, 4, 5})), "BatchNorm1d", "2D", "3D");
   EXPECT_ERROR_HAS(nn::BatchNorm1d(3)(ember::randn({1, 3})), "batch_norm", "more than 1 value per channel", "[1, 3]");
-  EXPECT_ERROR_HAS(F::batch_norm(BnX, ember::zeros({4}), ember::ones({4})), "batch_norm", "running_mean",
-                   "3 elements");
+  EXPECT_ERROR_HAS(F::batch_norm(BnX, ember::zeros({4}), ember::ones({4})), "batch_norm", "running_mean", "3 elements");
   EXPECT_ERROR_HAS(F::batch_norm(BnX, {}, {}), "batch_norm", "evaluation mode");
   EXPECT_ERROR_HAS(nn::BatchNorm2d(0), "num_features");
 }
@@ -931,8 +929,8 @@ TEST(LayerNorm, ValuesGradientsAndModule) {
   expect_close(r.grads[0], kLnGradX);
   expect_close(r.grads[1], kLnGradW);
   expect_close(r.grads[2], kLnGradB);
-  auto last = run([](const std::vector<Tensor>& x) { return F::layer_norm(x[0], F::LayerNormFuncOptions({4}).eps(0.1)); },
-                  {LnX});
+  auto last = run(
+      [](const std::vector<Tensor>& x) { return F::layer_norm(x[0], F::LayerNormFuncOptions({4}).eps(0.1)); }, {LnX});
   expect_close(last.out, kLnLast);
   expect_close(last.grads[0], kLnLastGradX);
 
@@ -1068,7 +1066,8 @@ TEST(Pad, Errors) {
                    "less than its size 4");
   EXPECT_ERROR_HAS(F::pad(PadX.flatten(), F::PadFuncOptions({1, 1}).mode(ember::kReplicate)), "pad", "replicate",
                    "[24]");
-  EXPECT_ERROR_HAS(F::pad(PadX, F::PadFuncOptions({5, 0, 0, 0}).mode(ember::kCircular)), "pad", "circular", "more than once");
+  EXPECT_ERROR_HAS(F::pad(PadX, F::PadFuncOptions({5, 0, 0, 0}).mode(ember::kCircular)), "pad", "circular",
+                   "more than once");
   EXPECT_ERROR_HAS(F::pad(PadX, F::PadFuncOptions({-3, -2})), "pad", "negative output size");
 }
 
@@ -1108,7 +1107,8 @@ TEST(Interpolate, NearestAndLinearModesValuesAndGradients) {
             (std::vector<int64_t>{1, 2, 5, 2}));
   // Nearest works on integers too.
   const Tensor ints = ember::arange(4).reshape({1, 1, 4});
-  EXPECT_TRUE(F::interpolate(ints, O().size(std::vector<int64_t>{8})).equal(ember::tensor({{{0L, 0L, 1L, 1L, 2L, 2L, 3L, 3L}}})));
+  EXPECT_TRUE(F::interpolate(ints, O().size(std::vector<int64_t>{8}))
+                  .equal(ember::tensor({{{0L, 0L, 1L, 1L, 2L, 2L, 3L, 3L}}})));
 }
 
 TEST(Interpolate, Errors) {
@@ -1123,8 +1123,7 @@ TEST(Interpolate, Errors) {
                    "bilinear", "4D", "[1, 2, 5]");
   EXPECT_ERROR_HAS(F::interpolate(InX, O().size(size).align_corners(true)), "interpolate", "align_corners", "nearest");
   EXPECT_ERROR_HAS(F::interpolate(InX.flatten(), O().size(size)), "interpolate", "3D, 4D or 5D", "[24]");
-  EXPECT_ERROR_HAS(F::interpolate(InX, O().scale_factor(std::vector<double>{0.1, 1})), "interpolate",
-                   "greater than 0");
+  EXPECT_ERROR_HAS(F::interpolate(InX, O().scale_factor(std::vector<double>{0.1, 1})), "interpolate", "greater than 0");
 }
 
 // Finite differences in float64 agree with autograd through the composites.
@@ -1138,24 +1137,36 @@ TEST(LayersGradcheck, Float64) {
     const auto r = ember::testkit::gradcheck(fn, inputs);
     EXPECT_TRUE(r) << what << ": " << r.message;
   };
-  check("batch_norm", [](const V& v) {
-    return F::batch_norm(v[0], {}, {}, F::BatchNormFuncOptions().weight(v[1]).bias(v[2]).training(true));
-  }, {x, w, b});
-  check("layer_norm", [](const V& v) {
-    return F::layer_norm(v[0], F::LayerNormFuncOptions({2, 3}).weight(v[1]).bias(v[2]));
-  }, {x, ember::randn({2, 3}, d), ember::randn({2, 3}, d)});
-  check("group_norm", [](const V& v) {
-    return F::group_norm(v[0], F::GroupNormFuncOptions(3).weight(v[1]).bias(v[2]));
-  }, {ember::randn({2, 6, 3}, d), ember::randn({6}, d), ember::randn({6}, d)});
-  check("pad reflect", [](const V& v) { return F::pad(v[0], F::PadFuncOptions({2, 1, 1, 1}).mode(ember::kReflect)); },
+  check("batch_norm",
+        [](const V& v) {
+          return F::batch_norm(v[0], {}, {}, F::BatchNormFuncOptions().weight(v[1]).bias(v[2]).training(true));
+        },
+        {x, w, b});
+  check("layer_norm",
+        [](const V& v) {
+          return F::layer_norm(v[0], F::LayerNormFuncOptions({2, 3}).weight(v[1]).bias(v[2]));
+        },
+        {x, ember::randn({2, 3}, d), ember::randn({2, 3}, d)});
+  check("group_norm",
+        [](const V& v) { return F::group_norm(v[0], F::GroupNormFuncOptions(3).weight(v[1]).bias(v[2])); },
+        {ember::randn({2, 6, 3}, d), ember::randn({6}, d), ember::randn({6}, d)});
+  check("pad reflect",
+        [](const V& v) {
+          return F::pad(v[0], F::PadFuncOptions({2, 1, 1, 1}).mode(ember::kReflect));
+        },
         {x});
   check("pad constant", [](const V& v) { return F::pad(v[0], F::PadFuncOptions({1, -1, 2, 0}).value(3)); }, {x});
-  check("interpolate bilinear", [](const V& v) {
-    return F::interpolate(v[0], F::InterpolateFuncOptions().size(std::vector<int64_t>{3, 5}).mode(ember::kBilinear));
-  }, {x});
-  check("interpolate nearest", [](const V& v) {
-    return F::interpolate(v[0], F::InterpolateFuncOptions().scale_factor(std::vector<double>{1.5, 0.7}));
-  }, {x});
+  check("interpolate bilinear",
+        [](const V& v) {
+          return F::interpolate(v[0],
+                                F::InterpolateFuncOptions().size(std::vector<int64_t>{3, 5}).mode(ember::kBilinear));
+        },
+        {x});
+  check("interpolate nearest",
+        [](const V& v) {
+          return F::interpolate(v[0], F::InterpolateFuncOptions().scale_factor(std::vector<double>{1.5, 0.7}));
+        },
+        {x});
 }
 
 }  // namespace

@@ -151,7 +151,8 @@ out_and_grads("kEmbPad", lambda w: F.embedding(IDX, w, padding_idx=0), [EMB_W],
 torch.manual_seed(0)
 emit("kEmbInit", nn.Embedding(10, 3).weight, "manual_seed(0); Embedding(10, 3).weight")
 torch.manual_seed(0)
-emit("kEmbInitPad", nn.Embedding(10, 3, padding_idx=-2).weight, "manual_seed(0); Embedding(10, 3, padding_idx=-2).weight")
+emit("kEmbInitPad", nn.Embedding(10, 3, padding_idx=-2).weight,
+     "manual_seed(0); Embedding(10, 3, padding_idx=-2).weight")
 w = EMB_W.clone()
 emit("kEmbMaxNorm", F.embedding(IDX, w, max_norm=1.0), "w = EMB_W; embedding([[1, 0, 4], [0, 9, 2]], w, max_norm=1)")
 emit("kEmbMaxNormWeight", w, "w after that lookup (rows 0, 1, 2, 4, 9 renormalised)")
