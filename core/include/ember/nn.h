@@ -6,6 +6,7 @@
 #include "ember/nn/conv.h"
 #include "ember/nn/functional.h"
 #include "ember/nn/init.h"
+#include "ember/nn/layers.h"
 #include "ember/nn/loss.h"
 #include "ember/nn/module.h"
 #include "ember/nn/modules.h"

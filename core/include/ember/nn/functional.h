@@ -1,6 +1,7 @@
 #pragma once
 // nn::functional (conventionally `namespace F = ember::nn::functional;`).
 #include "ember/nn/functional/conv.h"
+#include "ember/nn/functional/layers.h"
 #include "ember/nn/options/activation.h"
 #include "ember/nn/options/dropout.h"
 #include "ember/nn/options/loss.h"

@@ -1,0 +1,4 @@
+#pragma once
+// The normalization layers and Embedding.
+#include "ember/nn/embedding.h"
+#include "ember/nn/normalization.h"
