@@ -17,6 +17,8 @@ packages=(
   libopenblas-pthread-dev # float gemm in the CPU backend (loaded with one thread: oneTBB is the only pool)
   libgtest-dev libgmock-dev
   libbenchmark-dev
+  # the OpenCL backend, and PoCL to run it on the CPU
+  ocl-icd-opencl-dev opencl-clhpp-headers libclblast-dev pocl-opencl-icd
 )
 if [[ "${1:-}" == "--with-reference" ]]; then
   packages+=(libtorch-dev python3-torch)
