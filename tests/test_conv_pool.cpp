@@ -377,6 +377,23 @@ const Ref kCnnGradConv3{ember::kFloat32, {6, 4, 3, 3}, {
 const Ref kCnnGradConv3Bias{ember::kFloat32, {6}, {
     -0.02663614, -0.013449016, 0.03010778, 0, -0.0029976142, 0,
 }};
+// manual_seed(3); Conv2d(2, 3, 3, padding=1, padding_mode='reflect')(randn(1, 2, 5, 4))
+const Ref kConvReflect{ember::kFloat32, {1, 3, 5, 4}, {
+    -1.5807787, 0.07245876, -0.7231195, -1.056767, 0.66433054, 0.024696484, 0.39898235, 0.006577909,
+    -0.39904916, 0.2066015, -0.662088, -0.7374179, 0.041439407, -0.2240109, -0.22914194, -1.0261308,
+    0.8477971, 0.6554382, 0.23383397, 0.6030363, 0.8254204, 1.7920206, 0.8033485, 0.5581307, 1.629991,
+    -0.26103744, 0.7484606, -0.48837084, 0.38236845, 0.8377651, 0.3033468, 0.112630755, 0.6708467,
+    -0.018752757, 0.97409135, -0.2189725, 0.28431764, -0.023478944, -0.21982792, -0.16766028, -0.054021094,
+    0.7250783, 0.05645375, -0.13037735, -0.38024557, -1.2638031, -0.520602, -0.4485337, 0.30499676, 0.746881,
+    -0.42886803, -0.28024048, 0.15330125, 0.07348552, 0.17782828, -0.071483396, -0.01736527, 0.4603672,
+    -0.55647504, -0.05566541,
+}};
+// then Conv1d(2, 3, 3, padding=2, padding_mode='circular')(randn(1, 2, 6))
+const Ref kConv1Circular{ember::kFloat32, {1, 3, 8}, {
+    -0.60430765, 1.0728848, 1.2922714, -0.3597284, 0.44573027, 0.5335437, -0.60430765, 1.0728848,
+    -0.53330624, -1.5893124, -0.027064726, -0.13967626, -0.69523364, -0.6137054, -0.53330624, -1.5893124,
+    1.8922967, 0.6769321, 0.41995093, 0.87494373, 0.43409893, 0.7121875, 1.8922967, 0.6769321,
+}};
 // repr
 const char* const kReprConv = "Conv2d(1, 32, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))";
 // repr
@@ -385,6 +402,8 @@ const char* const kReprConvAll = "Conv2d(4, 8, kernel_size=(3, 5), stride=(2, 2)
 const char* const kReprConvT = "ConvTranspose2d(4, 2, kernel_size=(3, 2), stride=(2, 2), output_padding=(1, 1), bias=False)";
 // repr
 const char* const kReprConv1 = "Conv1d(2, 3, kernel_size=(3,), stride=(1,), padding=(2,), dilation=(2,))";
+// repr
+const char* const kReprConvReflect = "Conv2d(2, 3, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1), padding_mode=reflect)";
 // repr
 const char* const kReprMaxPool = "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)";
 // repr
@@ -450,6 +469,16 @@ TEST(ConvPool, ForwardMatchesPyTorch) {
   EXPECT_TRUE(tensor_matches(F::unfold(x, F::UnfoldFuncOptions({2, 3}).stride({2, 1}).dilation({1, 2})), kUnfold));
 }
 
+TEST(ConvPool, PaddingModesPadFirst) {
+  manual_seed(3);
+  nn::Conv2d convr(nn::Conv2dOptions(2, 3, 3).padding(1).padding_mode(kReflect));
+  nn::Conv1d conv1c(nn::Conv1dOptions(2, 3, 3).padding(2).padding_mode(kCircular));
+  const Tensor xr = randn({1, 2, 5, 4});
+  const Tensor x1c = randn({1, 2, 6});
+  EXPECT_TRUE(tensor_matches(convr(xr), kConvReflect, kFloat));
+  EXPECT_TRUE(tensor_matches(conv1c(x1c), kConv1Circular, kFloat));
+}
+
 TEST(ConvPool, MaxPoolPropagatesNaN) {
   Tensor x = arange(16.0).reshape({1, 1, 4, 4});
   x.index_put_({0, 0, 0, 1}, kNaN);
@@ -486,6 +515,7 @@ TEST(ConvPool, PrintsAsPython) {
   EXPECT_EQ(repr(nn::ConvTranspose2d(nn::ConvTranspose2dOptions(4, 2, {3, 2}).stride(2).output_padding(1).bias(false))),
             kReprConvT);
   EXPECT_EQ(repr(nn::Conv1d(nn::Conv1dOptions(2, 3, 3).padding(2).dilation(2))), kReprConv1);
+  EXPECT_EQ(repr(nn::Conv2d(nn::Conv2dOptions(2, 3, 3).padding(1).padding_mode(kReflect))), kReprConvReflect);
   EXPECT_EQ(repr(nn::MaxPool2d(2)), kReprMaxPool);
   EXPECT_EQ(repr(nn::MaxPool2d(nn::MaxPool2dOptions({3, 2}).stride(2).padding(1).ceil_mode(true))), kReprMaxPoolTuple);
   EXPECT_EQ(repr(nn::AvgPool2d(nn::AvgPool2dOptions(3).stride(2).padding(1))), kReprAvgPool);

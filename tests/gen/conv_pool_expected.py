@@ -67,11 +67,21 @@ r.add("kCnnGradConv0", net[0].weight.grad, "net[0].weight.grad")
 r.add("kCnnGradConv3", net[3].weight.grad, "net[3].weight.grad")
 r.add("kCnnGradConv3Bias", net[3].bias.grad, "net[3].bias.grad")
 
+# padding_mode: F.pad first, then a convolution without padding.
+torch.manual_seed(3)
+convr = nn.Conv2d(2, 3, 3, padding=1, padding_mode="reflect")
+conv1c = nn.Conv1d(2, 3, 3, padding=2, padding_mode="circular")
+xr, x1c = torch.randn(1, 2, 5, 4), torch.randn(1, 2, 6)
+with torch.no_grad():
+    r.add("kConvReflect", convr(xr), "manual_seed(3); Conv2d(2, 3, 3, padding=1, padding_mode='reflect')(randn(1, 2, 5, 4))")
+    r.add("kConv1Circular", conv1c(x1c), "then Conv1d(2, 3, 3, padding=2, padding_mode='circular')(randn(1, 2, 6))")
+
 # Python's repr of each module.
 for name, m in [("kReprConv", nn.Conv2d(1, 32, 3, padding=1)),
                 ("kReprConvAll", nn.Conv2d(4, 8, (3, 5), stride=2, padding=(1, 2), dilation=2, groups=2, bias=False)),
                 ("kReprConvT", nn.ConvTranspose2d(4, 2, (3, 2), stride=2, output_padding=1, bias=False)),
                 ("kReprConv1", nn.Conv1d(2, 3, 3, padding=2, dilation=2)),
+                ("kReprConvReflect", nn.Conv2d(2, 3, 3, padding=1, padding_mode="reflect")),
                 ("kReprMaxPool", nn.MaxPool2d(2)),
                 ("kReprMaxPoolTuple", nn.MaxPool2d((3, 2), stride=2, padding=1, ceil_mode=True)),
                 ("kReprAvgPool", nn.AvgPool2d(3, stride=2, padding=1)),

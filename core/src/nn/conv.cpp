@@ -7,6 +7,7 @@
 #include "ember/autograd.h"
 #include "ember/factories.h"
 #include "ember/nn/conv.h"
+#include "ember/nn/functional/layers.h"
 #include "ember/nn/init.h"
 #include "ops/window.h"
 #include "tensor/make.h"
@@ -214,28 +215,54 @@ void ConvNdImpl<D, Options>::pretty_print(std::ostream& out) const {
     if (!o.output_padding().all_equal(0)) out << ", output_padding=" << str(o.output_padding());
   if (o.groups() != 1) out << ", groups=" << o.groups();
   if (!o.bias()) out << ", bias=False";
+  if constexpr (!std::is_same_v<Options, ConvTransposeOptions<D>>)
+    if (!std::holds_alternative<enumtype::kZeros>(o.padding_mode()))
+      out << ", padding_mode=" << enumtype::name(o.padding_mode());
 }
+
+namespace {
+// A convolution whose padding_mode is not zeros pads its input with F::pad
+// first and convolves without padding, as PyTorch's _conv_forward.
+template <size_t D>
+Tensor padded_input(const Tensor& input, const ConvOptions<D>& o) {
+  if (std::holds_alternative<enumtype::kZeros>(o.padding_mode())) return input;
+  std::vector<int64_t> pad;  // (left, right) of the last dim first
+  for (size_t i = D; i-- > 0;) {
+    pad.push_back(o.padding()[i]);
+    pad.push_back(o.padding()[i]);
+  }
+  functional::PadFuncOptions options(pad);
+  std::visit([&](auto mode) {
+    if constexpr (!std::is_same_v<decltype(mode), enumtype::kZeros>) options.mode(mode);
+  }, o.padding_mode());
+  return functional::pad(input, options);
+}
+template <size_t D>
+ExpandingArray<D> conv_padding(const ConvOptions<D>& o) {
+  return std::holds_alternative<enumtype::kZeros>(o.padding_mode()) ? o.padding() : ExpandingArray<D>(0);
+}
+}  // namespace
 
 template class ConvNdImpl<1, Conv1dOptions>;
 template class ConvNdImpl<2, Conv2dOptions>;
 template class ConvNdImpl<2, ConvTranspose2dOptions>;
 
 Tensor Conv1dImpl::forward(const Tensor& input) {
-  return functional::conv1d(input, weight,
+  return functional::conv1d(padded_input(input, options), weight,
                             functional::Conv1dFuncOptions()
                                 .bias(bias)
                                 .stride(options.stride())
-                                .padding(options.padding())
+                                .padding(conv_padding(options))
                                 .dilation(options.dilation())
                                 .groups(options.groups()));
 }
 
 Tensor Conv2dImpl::forward(const Tensor& input) {
-  return functional::conv2d(input, weight,
+  return functional::conv2d(padded_input(input, options), weight,
                             functional::Conv2dFuncOptions()
                                 .bias(bias)
                                 .stride(options.stride())
-                                .padding(options.padding())
+                                .padding(conv_padding(options))
                                 .dilation(options.dilation())
                                 .groups(options.groups()));
 }

@@ -1,11 +1,17 @@
 #pragma once
 // Options of convolutions, as libtorch's torch/nn/options/conv.h (and
 // fold.h): ConvOptions<D> for the modules, ConvFuncOptions<D> for F::.
+#include <variant>
+
 #include "ember/nn/options/arg.h"
+#include "ember/nn/options/enumtype.h"
 #include "ember/nn/options/expanding_array.h"
 #include "ember/tensor.h"
 
 namespace ember::nn {
+
+// How a convolution pads its input: with zeros, or by F::pad's modes.
+using conv_padding_mode_t = std::variant<enumtype::kZeros, enumtype::kReflect, enumtype::kReplicate, enumtype::kCircular>;
 
 template <size_t D>
 struct ConvOptions {
@@ -19,6 +25,7 @@ struct ConvOptions {
   EMBER_NN_ARG(ExpandingArray<D>, dilation, 1);
   EMBER_NN_ARG(int64_t, groups, 1);
   EMBER_NN_ARG(bool, bias, true);
+  EMBER_NN_ARG(conv_padding_mode_t, padding_mode, kZeros);
 };
 using Conv1dOptions = ConvOptions<1>;
 using Conv2dOptions = ConvOptions<2>;

@@ -16,6 +16,7 @@ namespace ember {
   }                                                                         \
   inline constexpr enumtype::k##Name k##Name {}
 
+EMBER_ENUM_TAG(Zeros, "zeros");
 EMBER_ENUM_TAG(Constant, "constant");
 EMBER_ENUM_TAG(Reflect, "reflect");
 EMBER_ENUM_TAG(Replicate, "replicate");
