@@ -150,6 +150,33 @@ void cnn_step_adam(benchmark::State& state) {
 }
 BENCHMARK(cnn_step_adam)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
 
+// The CNN's layers one at a time (batch 64): forward, and forward + backward.
+void cnn_conv2_forward(benchmark::State& state) {
+  set_threads(state);
+  lib::nn::Conv2d conv(lib::nn::Conv2dOptions(32, 64, 3).padding(1));
+  auto x = lib::rand({64, 32, 14, 14});
+  lib::NoGradGuard no_grad;
+  for (auto _ : state) benchmark::DoNotOptimize(conv->forward(x));
+}
+BENCHMARK(cnn_conv2_forward)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+
+void cnn_conv2_backward(benchmark::State& state) {
+  set_threads(state);
+  lib::nn::Conv2d conv(lib::nn::Conv2dOptions(32, 64, 3).padding(1));
+  auto x = lib::rand({64, 32, 14, 14}, lib::TensorOptions().requires_grad(true));
+  for (auto _ : state) conv->forward(x).sum().backward();
+}
+BENCHMARK(cnn_conv2_backward)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+
+void cnn_max_pool(benchmark::State& state) {
+  set_threads(state);
+  lib::nn::MaxPool2d pool(lib::nn::MaxPool2dOptions(2));
+  auto x = lib::rand({64, 32, 28, 28});
+  lib::NoGradGuard no_grad;
+  for (auto _ : state) benchmark::DoNotOptimize(pool->forward(x));
+}
+BENCHMARK(cnn_max_pool)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+
 }  // namespace
 
 BENCHMARK_MAIN();

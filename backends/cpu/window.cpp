@@ -106,8 +106,18 @@ void col2im(const ember_op_call& call) {
   });
 }
 
-// Max pooling as PyTorch's CPU kernel: the first maximum of a window wins,
-// and a nan beats every number (so it propagates).
+// The taps k of a window starting at `start` (stride `step`) that land in
+// [0, size): k in [*lo, *hi).
+inline void taps_inside(int64_t start, int64_t step, int64_t taps, int64_t size, int64_t* lo, int64_t* hi) {
+  *lo = start >= 0 ? 0 : (-start + step - 1) / step;
+  *hi = start + (taps - 1) * step < size ? taps : (size - 1 - start) / step + 1;
+  if (*hi < *lo) *hi = *lo;
+}
+
+// Max pooling as PyTorch's CPU kernel: within a window a later tap wins
+// only when greater, and a nan wins (so it propagates). One output row at a
+// time, tap by tap across the row: branch-free selects the compiler
+// vectorises, where a window-at-a-time loop mispredicts every other compare.
 template <typename T>
 void max_pool2d(const ember_op_call& call) {
   using Acc = compute_t<T>;
@@ -120,28 +130,43 @@ void max_pool2d(const ember_op_call& call) {
     const T* plane = in + x.plane(p);
     T* out_plane = out + y.plane(p);
     int64_t* idx_plane = idx + yi.plane(p);
-    for (int64_t oh = 0; oh < g.out_h; ++oh)
+    std::vector<Acc> best(size_t(g.out_w));
+    std::vector<int64_t> at(size_t(g.out_w));
+    for (int64_t oh = 0; oh < g.out_h; ++oh) {
+      const int64_t h0 = oh * g.sh - g.ph;
+      int64_t i_lo, i_hi;
+      taps_inside(h0, g.dh, g.kh, x.h, &i_lo, &i_hi);
+      // Before any tap: -inf at the window's first pixel inside the image.
       for (int64_t ow = 0; ow < g.out_w; ++ow) {
-        Acc best = -std::numeric_limits<Acc>::infinity();
-        int64_t best_at = -1;
-        for (int64_t i = 0; i < g.kh; ++i) {
-          const int64_t ih = oh * g.sh - g.ph + i * g.dh;
-          if (ih < 0 || ih >= x.h) continue;
-          for (int64_t j = 0; j < g.kw; ++j) {
-            const int64_t iw = ow * g.sw - g.pw + j * g.dw;
-            if (iw < 0 || iw >= x.w) continue;
-            const Acc v = Acc(plane[ih * x.sh + iw * x.sw]);
-            if (best_at < 0 || v > best || std::isnan(v)) {
-              best = v;
-              best_at = ih * x.w + iw;
-              if (std::isnan(v)) goto done;  // nothing beats a nan
-            }
+        int64_t j_lo, j_hi;
+        taps_inside(ow * g.sw - g.pw, g.dw, g.kw, x.w, &j_lo, &j_hi);
+        best[size_t(ow)] = -std::numeric_limits<Acc>::infinity();
+        at[size_t(ow)] = (h0 + i_lo * g.dh) * x.w + ow * g.sw - g.pw + j_lo * g.dw;
+      }
+      Acc* __restrict b = best.data();
+      int64_t* __restrict a = at.data();
+      for (int64_t i = i_lo; i < i_hi; ++i) {
+        const int64_t ih = h0 + i * g.dh;
+        const T* row = plane + ih * x.sh;
+        for (int64_t j = 0; j < g.kw; ++j) {
+          // The outputs whose tap j lands inside the row: 0 <= ow*sw - pw + j*dw < W.
+          const int64_t shift = j * g.dw - g.pw;
+          const int64_t ow_lo = shift >= 0 ? 0 : (-shift + g.sw - 1) / g.sw;
+          const int64_t ow_hi = std::min(g.out_w, x.w - shift > 0 ? (x.w - shift - 1) / g.sw + 1 : 0);
+          for (int64_t ow = ow_lo; ow < ow_hi; ++ow) {
+            const int64_t iw = ow * g.sw + shift;
+            const Acc v = Acc(row[iw * x.sw]);
+            const bool take = v > b[ow] || v != v;
+            b[ow] = take ? v : b[ow];
+            a[ow] = take ? ih * x.w + iw : a[ow];
           }
         }
-      done:
-        out_plane[oh * y.sh + ow * y.sw] = T(best);
-        idx_plane[oh * yi.sh + ow * yi.sw] = best_at;
       }
+      for (int64_t ow = 0; ow < g.out_w; ++ow) {
+        out_plane[oh * y.sh + ow * y.sw] = T(b[ow]);
+        idx_plane[oh * yi.sh + ow * yi.sw] = a[ow];
+      }
+    }
   });
 }
 

@@ -260,12 +260,27 @@ variable_list logsumexp(N n, G g) {
 }
 
 // ---- linear algebra ----
+// Whether a matrix (the last two dims) is the transpose of a contiguous one,
+// as Linear's weight.t() is.
+bool transposed_layout(const InputMeta& m) {
+  const size_t r = m.sizes.size();
+  return m.sizes[r - 2] > 1 && m.sizes[r - 1] > 1 && m.strides[r - 2] == 1 && m.strides[r - 1] == m.sizes[r - 2];
+}
+// a · b, computed as (bᵀ · aᵀ)ᵀ when the operand whose gradient this is
+// was transposed: the gradient then comes out in that operand's layout, and
+// a parameter's gradient contiguous like the parameter (PyTorch's
+// mm_mat2_backward does the same).
+Tensor product_in_layout(const Tensor& a, const Tensor& b, bool transposed) {
+  if (a.dim() == 2) return transposed ? b.t().mm(a.t()).t() : a.mm(b);
+  return transposed ? b.transpose(1, 2).bmm(a.transpose(1, 2)).transpose(1, 2) : a.bmm(b);
+}
 variable_list mm(N n, G g) {
-  return {n.needs(0) ? g[0].mm(n.saved_at(1).t()) : Tensor(), n.needs(1) ? n.saved_at(0).t().mm(g[0]) : Tensor()};
+  return {n.needs(0) ? product_in_layout(g[0], n.saved_at(1).t(), transposed_layout(n.inputs[0])) : Tensor(),
+          n.needs(1) ? product_in_layout(n.saved_at(0).t(), g[0], transposed_layout(n.inputs[1])) : Tensor()};
 }
 variable_list bmm(N n, G g) {
-  return {n.needs(0) ? g[0].bmm(n.saved_at(1).transpose(1, 2)) : Tensor(),
-          n.needs(1) ? n.saved_at(0).transpose(1, 2).bmm(g[0]) : Tensor()};
+  return {n.needs(0) ? product_in_layout(g[0], n.saved_at(1).transpose(1, 2), transposed_layout(n.inputs[0])) : Tensor(),
+          n.needs(1) ? product_in_layout(n.saved_at(0).transpose(1, 2), g[0], transposed_layout(n.inputs[1])) : Tensor()};
 }
 variable_list mv(N n, G g) {
   return {n.needs(0) ? g[0].unsqueeze(1).mm(n.saved_at(1).unsqueeze(0)) : Tensor(),

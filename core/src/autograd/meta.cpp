@@ -73,9 +73,14 @@ variable_list AccumulateGrad::apply(variable_list&& grads) {
     // The first gradient is taken over when nothing else holds it (the
     // engine passes each buffer once); otherwise later in-place accumulation
     // would write into another tensor's gradient too.
+    // A gradient that is not contiguous (Linear's weight gradient is the
+    // transpose of a product) is stored contiguous, as PyTorch's layout
+    // contract does, so the optimizer's elementwise updates walk parameter
+    // and gradient in the same order.
     Tensor& g = grads[0];
-    const bool sole_owner = g.use_count() == 1 && g.impl().storage.use_count() == 1 && g.is_contiguous();
+    const bool sole_owner = g.use_count() == 1 && g.impl().storage.use_count() == 1;
     if (GradMode::is_enabled()) m.grad = g;
+    else if (!g.is_contiguous()) m.grad = g.detach().contiguous();
     else m.grad = sole_owner ? g.detach() : g.detach().clone();
   } else if (GradMode::is_enabled()) {
     m.grad = m.grad + grads[0];  // create_graph: keep the sum differentiable
