@@ -16,36 +16,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from cpp_constants import emit, emit_str
+
 assert torch.__version__.startswith("1.13"), torch.__version__
-
-
-def literal(x, ctype):
-    if ctype == "float":
-        s = str(np.float32(x))
-        return s + ("f" if any(c in s for c in ".e") else ".0f")
-    return str(int(x))
-
-
-def emit(name, values, source, ctype="float"):
-    if isinstance(values, torch.Tensor):
-        values = values.detach().flatten().tolist()
-    vals = [literal(v, ctype) for v in values]
-    lines, line = [], "   "
-    for v in vals:
-        if len(line) + len(v) + 2 > 110:
-            lines.append(line)
-            line = "   "
-        line += " " + v + ","
-    lines.append(line)
-    print(f"// {source}")
-    print(f"const std::vector<{ctype}> {name} = {{")
-    print("\n".join(lines))
-    print("};")
-
-
-def emit_str(name, value, source):
-    print(f"// {source}")
-    print(f'const char* const {name} = "{value}";')
 
 
 def upstream(t):
