@@ -48,7 +48,7 @@ int info() {
   const char* env = std::getenv("EMBER_FALLBACK");
   std::cout << "Fallback to the CPU: "
             << (ember::get_fallback() == ember::FallbackMode::Strict ? "strict (an op without a kernel is an error)"
-                                                                      : "warn (an op without a kernel runs on the CPU)")
+                                                                     : "warn (an op without a kernel runs on the CPU)")
             << (env ? std::string(" [EMBER_FALLBACK=") + env + "]" : "") << "\n";
   return 0;
 }
@@ -66,10 +66,14 @@ int check_backend(int argc, char** argv) {
   ember::testkit::ConformanceOptions options;
   bool quiet = false;
   for (int i = 0; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--filter") == 0 && i + 1 < argc) options.filter = split(argv[++i]);
-    else if (std::strcmp(argv[i], "--no-gradcheck") == 0) options.gradcheck = false;
-    else if (std::strcmp(argv[i], "--quiet") == 0) quiet = true;
-    else if (path.empty() && argv[i][0] != '-') path = argv[i];
+    if (std::strcmp(argv[i], "--filter") == 0 && i + 1 < argc)
+      options.filter = split(argv[++i]);
+    else if (std::strcmp(argv[i], "--no-gradcheck") == 0)
+      options.gradcheck = false;
+    else if (std::strcmp(argv[i], "--quiet") == 0)
+      quiet = true;
+    else if (path.empty() && argv[i][0] != '-')
+      path = argv[i];
     else {
       std::cerr << kUsage;
       return 2;

@@ -1,14 +1,14 @@
 #pragma once
 // The shape of a conformance case (private to the kit). The table is spread
 // over cases_*.cpp by kind of op; runner.cpp runs it, report.cpp prints it.
+#include <ember/ember.h>
+
 #include <cstdint>
 #include <functional>
 #include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <ember/ember.h>
 
 namespace ember::testkit::conformance {
 

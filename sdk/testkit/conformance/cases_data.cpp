@@ -127,10 +127,9 @@ void add_data_cases(std::vector<Case>& t) {
   // Indices repeat, so contributions to one element add up; they are in
   // range along both dims the fn scatters over.
   scatter.samples = [](Dtype d, SampleRng& r) {
-    return std::vector<Sample>{
-        {"matrix", {r.uniform({3, 5}, d), r.integers({3, 4}, 0, 3), r.uniform({3, 4}, d)}},
-        {"3-d", {r.uniform({2, 3, 4}, d), r.integers({2, 3, 3}, 0, 2), r.uniform({2, 3, 3}, d)}},
-        {"zero-size", {r.uniform({3, 5}, d), r.integers({3, 0}, 0, 5), r.uniform({3, 0}, d)}}};
+    return std::vector<Sample>{{"matrix", {r.uniform({3, 5}, d), r.integers({3, 4}, 0, 3), r.uniform({3, 4}, d)}},
+                               {"3-d", {r.uniform({2, 3, 4}, d), r.integers({2, 3, 3}, 0, 2), r.uniform({2, 3, 3}, d)}},
+                               {"zero-size", {r.uniform({3, 5}, d), r.integers({3, 0}, 0, 5), r.uniform({3, 0}, d)}}};
   };
   scatter.fn = [](const Tensors& x) {
     const int64_t rows = std::min<int64_t>(x[1].size(0), 2);

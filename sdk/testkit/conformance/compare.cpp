@@ -62,13 +62,18 @@ Tensor SampleRng::permutation(IntArrayRef sizes, Dtype dtype) {
 
 Tolerance tolerance_for(Dtype dtype, Tolerance float32) {
   switch (dtype) {
-    case kFloat32: return float32;
+    case kFloat32:
+      return float32;
     // The CPU and a device may round transcendental functions and sums
     // differently, but float64 leaves room for only a few ulps of that.
-    case kFloat64: return {std::max(1e-9, float32.rtol * 1e-5), std::max(1e-11, float32.atol * 1e-6)};
-    case kFloat16: return {std::max(5e-3, float32.rtol), std::max(1e-3, float32.atol)};
-    case kBFloat16: return {std::max(3e-2, float32.rtol), std::max(1e-2, float32.atol)};
-    default: return {0, 0};
+    case kFloat64:
+      return {std::max(1e-9, float32.rtol * 1e-5), std::max(1e-11, float32.atol * 1e-6)};
+    case kFloat16:
+      return {std::max(5e-3, float32.rtol), std::max(1e-3, float32.atol)};
+    case kBFloat16:
+      return {std::max(3e-2, float32.rtol), std::max(1e-2, float32.atol)};
+    default:
+      return {0, 0};
   }
 }
 
@@ -81,8 +86,8 @@ void expect_close(const Tensor& device_value, const Tensor& cpu_value, Tolerance
          what + ": defined on " + (device_value.defined() ? "the device" : "the CPU") + " only");
   if (!cpu_value.defined()) return;
   expect(device_value.sizes() == cpu_value.sizes(), what + ": shape " + shape_str(device_value.sizes()) +
-                                                         " on the device, " + shape_str(cpu_value.sizes()) +
-                                                         " on the CPU");
+                                                        " on the device, " + shape_str(cpu_value.sizes()) +
+                                                        " on the CPU");
   expect(device_value.dtype() == cpu_value.dtype(), what + ": dtype " + std::string(dtype_name(device_value.dtype())) +
                                                         " on the device, " +
                                                         std::string(dtype_name(cpu_value.dtype())) + " on the CPU");
@@ -96,9 +101,9 @@ void expect_close(const Tensor& device_value, const Tensor& cpu_value, Tolerance
     if (a == b || std::abs(a - b) <= t.atol + t.rtol * std::abs(b)) continue;
     std::ostringstream s;
     s.precision(9);
-    s << what << ": element " << index_str(cpu_value.sizes(), int64_t(i)) << " of "
-      << shape_str(cpu_value.sizes()) << " " << dtype_name(cpu_value.dtype()) << " is " << a
-      << " on the device, " << b << " on the CPU (rtol " << t.rtol << ", atol " << t.atol << ")";
+    s << what << ": element " << index_str(cpu_value.sizes(), int64_t(i)) << " of " << shape_str(cpu_value.sizes())
+      << " " << dtype_name(cpu_value.dtype()) << " is " << a << " on the device, " << b << " on the CPU (rtol "
+      << t.rtol << ", atol " << t.atol << ")";
     throw Mismatch(s.str());
   }
 }

@@ -16,7 +16,8 @@ void print_conformance_table(std::ostream& out, const std::vector<CaseResult>& r
     for (const std::string& p : parts) s += (s.empty() ? "" : " ") + p;
     return s;
   };
-  out << std::left << std::setw(int(name_width)) << "case" << "  " << std::setw(11) << "outcome"
+  out << std::left << std::setw(int(name_width)) << "case"
+      << "  " << std::setw(11) << "outcome"
       << "  notes\n";
   std::array<int, 4> counts{};
   for (const CaseResult& r : results) {
@@ -29,8 +30,8 @@ void print_conformance_table(std::ostream& out, const std::vector<CaseResult>& r
         << "\n";
   }
   out << std::right << results.size() << " cases: " << counts[size_t(Outcome::Pass)] << " pass, "
-      << counts[size_t(Outcome::FellBack)] << " fell back, " << counts[size_t(Outcome::Unsupported)]
-      << " unsupported, " << counts[size_t(Outcome::Fail)] << " fail\n";
+      << counts[size_t(Outcome::FellBack)] << " fell back, " << counts[size_t(Outcome::Unsupported)] << " unsupported, "
+      << counts[size_t(Outcome::Fail)] << " fail\n";
 }
 
 }  // namespace ember::testkit

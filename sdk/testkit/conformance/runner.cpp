@@ -18,10 +18,14 @@ namespace ember::testkit {
 
 const char* outcome_name(Outcome outcome) {
   switch (outcome) {
-    case Outcome::Pass: return "pass";
-    case Outcome::FellBack: return "fell back";
-    case Outcome::Unsupported: return "unsupported";
-    case Outcome::Fail: return "fail";
+    case Outcome::Pass:
+      return "pass";
+    case Outcome::FellBack:
+      return "fell back";
+    case Outcome::Unsupported:
+      return "unsupported";
+    case Outcome::Fail:
+      return "fail";
   }
   return "?";
 }
@@ -130,8 +134,7 @@ void run_op_case(const Case& c, const Device& device, Dtype dtype, const Conform
     Tensors weights;
     if (backward)
       for (const Tensor& out : evaluate(c, sample.inputs, nullptr).outputs)
-        weights.push_back(out.defined() && out.is_floating_point() ? rng.uniform(out.sizes(), out.dtype())
-                                                                    : Tensor());
+        weights.push_back(out.defined() && out.is_floating_point() ? rng.uniform(out.sizes(), out.dtype()) : Tensor());
     const Evaluation want = evaluate(c, sample.inputs, backward ? &weights : nullptr);
     Tensors device_weights;
     for (const Tensor& w : weights) device_weights.push_back(w.defined() ? w.to(device) : Tensor());
@@ -154,7 +157,8 @@ void run_op_case(const Case& c, const Device& device, Dtype dtype, const Conform
       expect(got.grads.size() == want.grads.size(), "a different number of gradients" + where);
       const Tolerance grad_tol{c.tol.rtol * 10, c.tol.atol * 10};
       for (size_t i = 0; i < want.grads.size(); ++i)
-        expect_close(got.grads[i], want.grads[i], grad_tol, "the gradient of floating input " + std::to_string(i) + where);
+        expect_close(got.grads[i], want.grads[i], grad_tol,
+                     "the gradient of floating input " + std::to_string(i) + where);
     }
 
     // Finite differences on the device itself, once per case, on the first

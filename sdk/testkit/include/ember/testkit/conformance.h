@@ -13,12 +13,12 @@
 // float64 where the device holds float64. Random ops are checked
 // statistically (shape, range, mean). `ember check-backend` is this with a
 // command line around it.
+#include <ember/ember.h>
+
 #include <cstdint>
 #include <iosfwd>
 #include <string>
 #include <vector>
-
-#include <ember/ember.h>
 
 namespace ember::testkit {
 
