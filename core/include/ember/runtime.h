@@ -26,6 +26,18 @@ enum class FallbackMode { Warn, Strict };
 void set_fallback(FallbackMode mode);
 FallbackMode get_fallback();
 
+// The ops that ran on the CPU in place of a device's kernel since the last
+// reset_fallback_ops() (or the start), one entry per (op, device type), in
+// the order they first fell back. Tools such as the conformance kit use it
+// to tell "works through the fallback" from "has a kernel"; the one-time
+// warning cannot, as it fires once per process.
+struct FallbackOp {
+  std::string op;           // "add", or the name of a plugin's own op
+  std::string device_type;  // the device type that lacked the kernel
+};
+std::vector<FallbackOp> fallback_ops();
+void reset_fallback_ops();
+
 // Frees the blocks that the caching allocator holds for reuse.
 void empty_cache();
 

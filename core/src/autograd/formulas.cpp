@@ -509,7 +509,9 @@ std::string FormulaNode::name() const { return kFormulas[size_t(op)].name; }
 // A device's own backward kernel: inputs are the output gradients then the
 // saved tensors (an undefined one passes as an empty 1-d tensor), outputs the
 // input gradients allocated like the inputs, scalars and ints as recorded.
-variable_list FormulaNode::run_backward_kernel(ember_kernel_fn kernel, const Device& device,
+// Nothing when the kernel declines the case (EMBER_ERR_UNSUPPORTED): then the
+// core's formula runs, as a declined forward kernel falls back.
+std::optional<variable_list> FormulaNode::run_backward_kernel(ember_kernel_fn kernel, const Device& device,
                                                const variable_list& grad_outputs) const {
   variable_list inputs_for_kernel = grad_outputs;
   for (size_t i = 0; i < saved.size(); ++i) {
@@ -522,8 +524,9 @@ variable_list FormulaNode::run_backward_kernel(ember_kernel_fn kernel, const Dev
   std::vector<ember_scalar> abi_scalars;
   for (const Scalar& s : scalars) abi_scalars.push_back(dispatch::to_abi(s));
   NoGradGuard no_grad;
-  dispatch::call_kernel(kernel, -1, name() + " (" + device.type().name().data() + "'s own backward)",
-                        inputs_for_kernel, grads, abi_scalars, {ints.data(), ints.size()});
+  if (!dispatch::call_kernel(kernel, -1, name() + " (" + device.type().name().data() + "'s own backward)",
+                             inputs_for_kernel, grads, abi_scalars, {ints.data(), ints.size()}, /*may_decline=*/true))
+    return std::nullopt;
   return grads;
 }
 
@@ -541,8 +544,10 @@ variable_list FormulaNode::apply(variable_list&& grad_outputs) {
   if (!any) return variable_list(next_edges_.size());
   const Device device = grad_outputs[0].device();
   variable_list grads;
-  if (ember_kernel_fn kernel = device_override(op, device.type().id())) grads = run_backward_kernel(kernel, device, grad_outputs);
-  else grads = kFormulas[size_t(op)].backward(*this, grad_outputs);
+  std::optional<variable_list> own;
+  if (ember_kernel_fn kernel = device_override(op, device.type().id()))
+    own = run_backward_kernel(kernel, device, grad_outputs);
+  grads = own ? std::move(*own) : kFormulas[size_t(op)].backward(*this, grad_outputs);
   grads.resize(next_edges_.size());
   for (size_t i = 0; i < grads.size(); ++i) {
     if (!needs(i)) {

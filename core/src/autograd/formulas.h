@@ -71,7 +71,7 @@ class FormulaNode final : public Node {
   // Whether input i needs a gradient.
   bool needs(size_t i) const { return i < next_edges_.size() && next_edges_[i].is_valid(); }
   Tensor saved_at(size_t i) const { return saved.at(i).unpack(*this); }
-  variable_list run_backward_kernel(ember_kernel_fn kernel, const Device& device,
+  std::optional<variable_list> run_backward_kernel(ember_kernel_fn kernel, const Device& device,
                                     const variable_list& grad_outputs) const;
 
   Op op;

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <vector>
 
 #include "device/allocator.h"
@@ -24,6 +25,24 @@ struct Table {
 Table& table() {
   static Table t;
   return t;
+}
+
+// What fell back since the last reset (ember::fallback_ops). Only the
+// fallback path, already slow (it copies whole storages), takes the lock.
+struct FallbackLog {
+  std::mutex mutex;
+  std::vector<std::pair<int, int>> entries;  // (device type, op), first fallback first
+};
+FallbackLog& fallback_log() {
+  static FallbackLog log;
+  return log;
+}
+void note_fallback(int type, int op) {
+  auto& log = fallback_log();
+  std::lock_guard lock(log.mutex);
+  for (const auto& e : log.entries)
+    if (e.first == type && e.second == op) return;
+  log.entries.emplace_back(type, op);
 }
 
 FallbackMode initial_mode() {
@@ -103,6 +122,7 @@ void run_fallback(ember_op op, const Device& device, std::span<const Tensor> inp
               "call ember::set_fallback(ember::FallbackMode::Warn)");
   ember_kernel_fn cpu_fn = table().kernels[0][op].load(std::memory_order_acquire);
   EMBER_CHECK(cpu_fn, op_name(op), ": no kernel on ", device.str(), " and none on the CPU to fall back to");
+  note_fallback(type, op);
   if (!table().warned[type][op].exchange(true))
     std::fprintf(stderr, "ember: warning: '%s' has no kernel for device type '%s' (%s); running it on the CPU\n",
                  op_name(op).c_str(), std::string(device.type().name()).c_str(), why);
@@ -143,12 +163,14 @@ void run_fallback(ember_op op, const Device& device, std::span<const Tensor> inp
 
 }  // namespace
 
-void call_kernel(ember_kernel_fn fn, int op, const std::string& what, std::span<const Tensor> inputs,
+bool call_kernel(ember_kernel_fn fn, int op, const std::string& what, std::span<const Tensor> inputs,
                  std::span<const Tensor> outputs, std::span<const ember_scalar> scalars,
-                 std::span<const int64_t> ints) {
+                 std::span<const int64_t> ints, bool may_decline) {
   char err[512];
   const int32_t status = launch(fn, ember_op(op), inputs, outputs, scalars, ints, err, sizeof err);
+  if (status == EMBER_ERR_UNSUPPORTED && may_decline) return false;
   EMBER_CHECK(status == EMBER_OK, what, " on ", outputs[0].device().str(), " failed (status ", status, "): ", err);
+  return true;
 }
 
 void register_kernel(int op, int device_type, ember_kernel_fn fn) {
@@ -185,4 +207,18 @@ void call(ember_op op, std::span<const Tensor> inputs, std::span<const Tensor> o
 namespace ember {
 void set_fallback(FallbackMode mode) { dispatch::fallback_mode().store(mode); }
 FallbackMode get_fallback() { return dispatch::fallback_mode().load(); }
+
+std::vector<FallbackOp> fallback_ops() {
+  auto& log = dispatch::fallback_log();
+  std::lock_guard lock(log.mutex);
+  std::vector<FallbackOp> out;
+  for (const auto& [type, op] : log.entries)
+    out.push_back({dispatch::op_name(op), std::string(DeviceType::from_id(type).name())});
+  return out;
+}
+void reset_fallback_ops() {
+  auto& log = dispatch::fallback_log();
+  std::lock_guard lock(log.mutex);
+  log.entries.clear();
+}
 }  // namespace ember

@@ -21,10 +21,12 @@ void call(ember_op op, std::span<const Tensor> inputs, std::span<const Tensor> o
           std::span<const ember_scalar> scalars = {}, std::span<const int64_t> ints = {});
 
 // Runs one given kernel (a backward kernel, say) on the outputs' device.
-// `op` goes into the call; `what` names the kernel in errors.
-void call_kernel(ember_kernel_fn fn, int op, const std::string& what, std::span<const Tensor> inputs,
+// `op` goes into the call; `what` names the kernel in errors. With
+// `may_decline`, a kernel that answers EMBER_ERR_UNSUPPORTED makes it return
+// false (the caller has another way) instead of raising.
+bool call_kernel(ember_kernel_fn fn, int op, const std::string& what, std::span<const Tensor> inputs,
                  std::span<const Tensor> outputs, std::span<const ember_scalar> scalars = {},
-                 std::span<const int64_t> ints = {});
+                 std::span<const int64_t> ints = {}, bool may_decline = false);
 
 inline ember_scalar to_abi(const Scalar& s) {
   switch (s.kind()) {

@@ -137,7 +137,8 @@ Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, const ConvTra
     // The columns a convolution of the output would read, summed back by col2im.
     const Tensor xg = x.reshape({n, groups, c / groups, h * wd});
     const Tensor cols = weight.reshape({groups, c / groups, -1}).transpose(1, 2).matmul(xg);
-    Tensor y = ember::detail::col2im(cols.reshape({n, -1, h * wd}), w, out[0], out[1], h, wd);
+    // Rows spelled out, not -1: with an empty batch, -1 would be ambiguous.
+    Tensor y = ember::detail::col2im(cols.reshape({n, groups * cols.size(2), h * wd}), w, out[0], out[1], h, wd);
     if (o.bias().defined()) y = y + o.bias().view({1, out_channels, 1, 1});
     return y;
   });

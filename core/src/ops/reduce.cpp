@@ -332,6 +332,8 @@ Tensor Tensor::softmax(int64_t dim, std::optional<Dtype> dtype) const {
       out = *fused;
     } else if (x.dim() == 0) {
       out = ones_like(x);
+    } else if (x.numel() == 0) {  // amax would find no identity to start from
+      out = empty_like(x);
     } else {
       Tensor shifted = (x - x.amax(d, true)).exp();
       out = shifted.div_(shifted.sum(d, true));
@@ -355,6 +357,8 @@ Tensor Tensor::log_softmax(int64_t dim, std::optional<Dtype> dtype) const {
       out = *fused;
     } else if (x.dim() == 0) {
       out = zeros_like(x);
+    } else if (x.numel() == 0) {
+      out = empty_like(x);
     } else {
       Tensor shifted = x - x.amax(d, true);
       out = shifted.sub_(shifted.exp().sum(d, true).log());

@@ -126,7 +126,8 @@ std::tuple<Tensor, Tensor, Tensor> convolution2d_backward(const Tensor& grad, co
   const Tensor wg = weight.reshape({groups, o / groups, -1});
   Tensor grad_input, grad_weight, grad_bias;
   if (needs[0]) {
-    const Tensor cols = wg.transpose(1, 2).matmul(g).reshape({n, -1, out_h * out_w});
+    // Rows spelled out, not -1: with an empty batch, -1 would be ambiguous.
+    const Tensor cols = wg.transpose(1, 2).matmul(g).reshape({n, groups * wg.size(2), out_h * out_w});
     grad_input = columns_are_input(w) ? cols.reshape(x.sizes())
                                       : col2im(cols, w, x.size(2), x.size(3), out_h, out_w);
   }
