@@ -1,0 +1,81 @@
+// Batched matmul: (B, M, K) x (B, K, N) -> (B, M, N), inputs with any
+// strides. A tiled kernel: each 16x16 work group stages 16x16 tiles of A and
+// B in local memory and every work item accumulates one output element over
+// K in order (float in float, as BLAS does; integers in long).
+#include "context.h"
+
+namespace ember::opencl {
+namespace {
+
+constexpr size_t kTile = 16;
+
+const char* const kMatmulBody = R"CL(
+#define TS 16
+#if defined(T_FLOAT)
+typedef T ACC;
+#else
+typedef long ACC;
+#endif
+__kernel __attribute__((reqd_work_group_size(TS, TS, 1)))
+void op_bmm(__global T* C, __global const T* A, __global const T* B, long M, long N, long K,
+            long a_off, long a_sb, long a_sm, long a_sk, long b_off, long b_sb, long b_sk, long b_sn,
+            long c_off, long c_sb, long c_sm, long c_sn) {
+  __local T As[TS][TS];
+  __local T Bs[TS][TS];
+  const long col = get_global_id(0), row = get_global_id(1), b = get_global_id(2);
+  const int lc = get_local_id(0), lr = get_local_id(1);
+  const __global T* a = A + a_off + b * a_sb;
+  const __global T* bb = B + b_off + b * b_sb;
+  ACC acc = 0;
+  for (long t = 0; t < K; t += TS) {
+    const long ak = t + lc, bk = t + lr;
+    As[lr][lc] = row < M && ak < K ? a[row * a_sm + ak * a_sk] : (T)0;
+    Bs[lr][lc] = bk < K && col < N ? bb[bk * b_sk + col * b_sn] : (T)0;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int k = 0; k < TS; ++k) acc += (ACC)As[lr][k] * (ACC)Bs[k][lc];
+    barrier(CLK_LOCAL_MEM_FENCE);
+  }
+  if (row < M && col < N) C[c_off + b * c_sb + row * c_sm + col * c_sn] = (T)acc;
+}
+)CL";
+
+const std::string& source(Device& dev, int32_t dtype) {
+  static std::string sources[EMBER_DTYPE_COUNT];
+  static std::mutex mutex;
+  const std::string defines = define_type(dev, "T", dtype);
+  std::lock_guard<std::mutex> lock(mutex);
+  if (sources[dtype].empty()) sources[dtype] = program_source(defines, kMatmulBody);
+  return sources[dtype];
+}
+
+EMBER_KERNEL(bmm_kernel) {
+  const ember_tensor &A = call.inputs[0], &B = call.inputs[1], &C = call.outputs[0];
+  const int32_t dtype = A.dtype;
+  if (B.dtype != dtype || C.dtype != dtype) sdk::fail("bmm: operands must share one dtype");
+  if (A.ndim != 3 || B.ndim != 3) sdk::fail("bmm: operands must be 3-d");
+  if (dtype == EMBER_DTYPE_BOOL) sdk::unsupported("bmm is not defined for bool");
+  Device& dev = device_of(call);
+  if (dev.max_work_group < kTile * kTile) sdk::unsupported("bmm needs work groups of 256 items");
+  const int64_t batch = A.sizes[0], m = A.sizes[1], k = A.sizes[2], n = B.sizes[2];
+  if (batch == 0 || m == 0 || n == 0) return;
+  cl_kernel kern = kernel(dev, source(dev, dtype), "op_bmm");
+  const size_t local[3] = {kTile, kTile, 1};
+  const size_t global[3] = {(size_t(n) + kTile - 1) / kTile * kTile, (size_t(m) + kTile - 1) / kTile * kTile,
+                            size_t(batch)};
+  const cl_mem c = buffer(C), a = buffer(A), b = buffer(B);
+  const Arg args[] = {arg(c),           arg(a),           arg(b),           arg(m),           arg(n),
+                      arg(k),           arg(A.offset),    arg(A.strides[0]), arg(A.strides[1]), arg(A.strides[2]),
+                      arg(B.offset),    arg(B.strides[0]), arg(B.strides[1]), arg(B.strides[2]), arg(C.offset),
+                      arg(C.strides[0]), arg(C.strides[1]), arg(C.strides[2])};
+  std::lock_guard<std::mutex> lock(dev.launch_mutex);
+  cl_uint i = 0;
+  for (const Arg& x : args) check(clSetKernelArg(kern, i++, x.size, x.value), "clSetKernelArg");
+  check(clEnqueueNDRangeKernel(dev.queue, kern, 3, nullptr, global, local, 0, nullptr, nullptr),
+        "clEnqueueNDRangeKernel");
+}
+
+}  // namespace
+
+void register_matmul_kernels(sdk::Registrar& r, int32_t type) { r.kernel(EMBER_OP_BMM, type, bmm_kernel); }
+
+}  // namespace ember::opencl
