@@ -248,13 +248,16 @@ TEST_F(OpenCL, Reductions) {
 TEST_F(OpenCL, Matmul) {
   ember::manual_seed(4);
   for (auto [b, m, k, n] : std::vector<std::array<int64_t, 4>>{{1, 1, 1, 1}, {2, 17, 33, 5}, {3, 16, 16, 16},
-                                                              {1, 40, 7, 65}, {2, 3, 0, 4}}) {
+                                                              {1, 40, 7, 65}, {2, 3, 0, 4}, {2, 7, 13, 24}, {1, 64, 64, 64}}) {
     const Tensor x = randn({b, m, k}), y = randn({b, k, n});
     expect_same([](auto& in) { return ember::bmm(in[0], in[1]); }, {x, y}, 1e-5, 1e-5, "bmm");
   }
   const Tensor a = randn({20, 30}), w = randn({25, 30});
   expect_same([](auto& in) { return ember::matmul(in[0], in[1].t()); }, {a, w}, 1e-5, 1e-5, "transposed");
   expect_same([](auto& in) { return ember::matmul(in[0].t(), in[0]); }, {a}, 1e-5, 1e-5, "both strided");
+  // the register-blocked kernel (dense rows of B, 8 | N) with a strided A and a row tail
+  expect_same([](auto& in) { return ember::matmul(in[0].t(), in[1]); }, {randn({12, 9}), randn({12, 16})}, 1e-5,
+              1e-5, "blocked");
   expect_same([](auto& in) { return ember::matmul(in[0], in[1]); }, {randn({4, 3, 5}), randn({5, 2})}, 1e-5, 1e-5,
               "broadcast");
   expect_same([](auto& in) { return ember::mm(in[0], in[1]); }, {randn({8, 9}, ember::kFloat64),
