@@ -1,0 +1,81 @@
+// The OpenCL backend as a plugin: device type "opencl", one device per
+// OpenCL device of every platform, memory as cl_mem handles, and kernels in
+// OpenCL C compiled per device on first use.
+#include "context.h"
+
+namespace ember::opencl {
+namespace {
+
+int32_t device_count() {
+  // probe() enumerated them already; a failure here means none.
+  try {
+    return int32_t(devices().size());
+  } catch (...) {
+    return 0;
+  }
+}
+
+const char* device_name(int32_t index) {
+  try {
+    return device(index).name.c_str();
+  } catch (...) {
+    return "unknown OpenCL device";
+  }
+}
+
+void* queue(int32_t index) {
+  try {
+    return device(index).queue;
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+void manual_seed(int32_t index, uint64_t seed) {
+  try {
+    Device& d = device(index);
+    std::lock_guard<std::mutex> lock(d.rng_mutex);
+    d.seed = seed;
+    d.counter = 0;
+  } catch (...) {
+  }
+}
+
+const ember_device_api kApi = {
+    sizeof(ember_device_api),
+    "opencl",
+    /*host_accessible=*/0,  // data pointers are cl_mem handles
+    device_count,
+    device_name,
+    allocate,
+    deallocate,
+    copy_to_host,
+    copy_from_host,
+    synchronize,
+    queue,
+    manual_seed,
+    /*set_num_threads=*/nullptr,
+    /*get_num_threads=*/nullptr,
+};
+
+// Enumerating opens every device; a machine without a platform or device
+// fails here with the reason, and the core records it.
+void probe() { devices(); }
+
+void register_opencl(sdk::Registrar& r) {
+  const int32_t type = r.device_type(kApi);
+  register_unary_kernels(r, type);
+  register_binary_kernels(r, type);
+  register_reduce_kernels(r, type);
+  register_matmul_kernels(r, type);
+  register_copy_kernels(r, type);
+  register_index_kernels(r, type);
+  register_random_kernels(r, type);
+  register_window_kernels(r, type);
+  register_softmax_kernels(r, type);
+}
+
+}  // namespace
+}  // namespace ember::opencl
+
+EMBER_DEFINE_PLUGIN("opencl", EMBER_VERSION_STRING, ember::opencl::probe, ember::opencl::register_opencl)
