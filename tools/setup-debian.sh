@@ -19,6 +19,9 @@ packages=(
   libbenchmark-dev
   # the OpenCL backend, and PoCL to run it on the CPU
   ocl-icd-opencl-dev opencl-clhpp-headers libclblast-dev pocl-opencl-icd
+  # the Vulkan backend: headers and loader, glslc for its shaders, and
+  # lavapipe (mesa-vulkan-drivers) to run it on the CPU; validation layers for the debug run
+  libvulkan-dev glslc mesa-vulkan-drivers vulkan-validationlayers
 )
 if [[ "${1:-}" == "--with-reference" ]]; then
   packages+=(libtorch-dev python3-torch)
