@@ -2,8 +2,6 @@
 // OpenBLAS's gemm, one call per oneTBB task (Note [OpenBLAS in the CPU backend]);
 // other dtypes use a cache-blocked loop. The output is contiguous (the core
 // allocates it); the inputs may have any strides.
-#include <cblas.h>
-#include <dlfcn.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
@@ -14,6 +12,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "blas.h"
 #include "kernels.h"
 #include "loops.h"
 
@@ -33,45 +32,6 @@ BlasOperand blas_layout(int64_t rows, int64_t cols, int64_t row_stride, int64_t 
   if ((row_stride == 1 || rows == 1) && col_stride >= std::max<int64_t>(rows, 1)) return {true, CblasTrans, col_stride};
   if (rows == 1 && cols == 1) return {true, CblasNoTrans, 1};
   return {};
-}
-
-// Note [OpenBLAS in the CPU backend]
-// oneTBB is the backend's only thread pool and runs one gemm per task, so
-// OpenBLAS must be safe for concurrent calls and must not start threads of
-// its own. Debian's serial build is not safe (no USE_LOCKING: concurrent
-// calls share work buffers, OpenBLAS issues #1755, #2126); the pthread build
-// locks its buffers, but starts a pool at load time whose spinning costs every
-// small op. So the backend loads the pthread build itself, after setting
-// OPENBLAS_NUM_THREADS=1 (unless the user set it), and calls it through
-// function pointers.
-struct Blas {
-  decltype(&cblas_sgemm) sgemm = nullptr;
-  decltype(&cblas_dgemm) dgemm = nullptr;
-};
-
-const Blas& blas() {
-  static const Blas loaded = [] {
-    setenv("OPENBLAS_NUM_THREADS", "1", /*overwrite=*/0);
-    void* lib = dlopen(EMBER_OPENBLAS_PATH, RTLD_NOW | RTLD_LOCAL);
-    if (!lib) sdk::fail(std::string("cannot load OpenBLAS (" EMBER_OPENBLAS_PATH "): ") + dlerror(), EMBER_ERR_DEVICE);
-    Blas b;
-    b.sgemm = reinterpret_cast<decltype(&cblas_sgemm)>(dlsym(lib, "cblas_sgemm"));
-    b.dgemm = reinterpret_cast<decltype(&cblas_dgemm)>(dlsym(lib, "cblas_dgemm"));
-    if (!b.sgemm || !b.dgemm) sdk::fail("OpenBLAS at " EMBER_OPENBLAS_PATH " lacks cblas_sgemm/cblas_dgemm");
-    // Should the process hold an OpenBLAS with more threads, keep it to one.
-    if (auto set_threads = reinterpret_cast<void (*)(int)>(dlsym(lib, "openblas_set_num_threads"))) set_threads(1);
-    return b;
-  }();
-  return loaded;
-}
-
-template <typename T>
-void gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int64_t m, int64_t n, int64_t k, const T* a, int64_t lda,
-          const T* b, int64_t ldb, T* c, int64_t ldc) {
-  if constexpr (std::is_same_v<T, float>)
-    blas().sgemm(CblasRowMajor, ta, tb, int(m), int(n), int(k), 1.0f, a, int(lda), b, int(ldb), 0.0f, c, int(ldc));
-  else
-    blas().dgemm(CblasRowMajor, ta, tb, int(m), int(n), int(k), 1.0, a, int(lda), b, int(ldb), 0.0, c, int(ldc));
 }
 
 // Copies a strided (rows, cols) matrix into a dense row-major buffer.
@@ -160,7 +120,7 @@ EMBER_KERNEL(bmm_kernel) {
 }  // namespace
 
 void register_matmul_kernels(sdk::Registrar& r, int32_t type) {
-  blas();  // load OpenBLAS now: a missing library is a load-time reason, not a matmul error
+  load_blas();  // now: a missing library is a load-time reason, not a matmul error
   r.kernel(EMBER_OP_BMM, type, bmm_kernel);
 }
 

@@ -90,6 +90,7 @@ void register_cpu(sdk::Registrar& r) {
   register_random_kernels(r, type);
   register_softmax_kernels(r, type);
   register_window_kernels(r, type);
+  register_conv_kernels(r, type);
 }
 
 }  // namespace

@@ -8,30 +8,10 @@
 
 #include "kernels.h"
 #include "loops.h"
+#include "window.h"
 
 namespace ember::cpu {
 namespace {
-
-// The window geometry of abi.h's ints.
-struct Window {
-  int64_t kh, kw, sh, sw, ph, pw, dh, dw, out_h, out_w;
-  explicit Window(const ember_op_call& call) {
-    if (call.num_ints < 10) sdk::fail("window ops need 10 ints (kernel, stride, padding, dilation, output size)");
-    const int64_t* i = call.ints;
-    kh = i[0], kw = i[1], sh = i[2], sw = i[3], ph = i[4], pw = i[5], dh = i[6], dw = i[7], out_h = i[8], out_w = i[9];
-  }
-};
-
-// A 4-d (N, C, H, W) tensor's strides, for planes addressed as n * C + c.
-struct Image {
-  int64_t n, c, h, w, sn, sc, sh, sw;
-  explicit Image(const ember_tensor& t) {
-    if (t.ndim != 4) sdk::fail("window ops take 4-d images");
-    n = t.sizes[0], c = t.sizes[1], h = t.sizes[2], w = t.sizes[3];
-    sn = t.strides[0], sc = t.strides[1], sh = t.strides[2], sw = t.strides[3];
-  }
-  int64_t plane(int64_t p) const { return (p / c) * sn + (p % c) * sc; }
-};
 
 template <typename Body>
 void for_each_plane(int64_t planes, Body body) {
@@ -40,7 +20,6 @@ void for_each_plane(int64_t planes, Body body) {
   });
 }
 
-// cols[n][(c*kh + i)*kw + j][oh*out_w + ow] = x[n][c][oh*sh - ph + i*dh][ow*sw - pw + j*dw]
 template <typename T>
 void im2col(const ember_op_call& call) {
   const Window g(call);
@@ -50,25 +29,8 @@ void im2col(const ember_op_call& call) {
   T* cols = sdk::TensorArg{&cols_t}.data<T>();
   const int64_t rs = cols_t.strides[1], ls = cols_t.strides[2], bs = cols_t.strides[0];
   for_each_plane(x.n * x.c, [&](int64_t p) {
-    const T* plane = in + x.plane(p);
     const int64_t n = p / x.c, c = p % x.c;
-    for (int64_t i = 0; i < g.kh; ++i)
-      for (int64_t j = 0; j < g.kw; ++j) {
-        T* row = cols + n * bs + ((c * g.kh + i) * g.kw + j) * rs;
-        for (int64_t oh = 0; oh < g.out_h; ++oh) {
-          const int64_t ih = oh * g.sh - g.ph + i * g.dh;
-          T* dst = row + oh * g.out_w * ls;
-          if (ih < 0 || ih >= x.h) {
-            for (int64_t ow = 0; ow < g.out_w; ++ow) dst[ow * ls] = T(0);
-            continue;
-          }
-          const T* src = plane + ih * x.sh;
-          for (int64_t ow = 0; ow < g.out_w; ++ow) {
-            const int64_t iw = ow * g.sw - g.pw + j * g.dw;
-            dst[ow * ls] = iw >= 0 && iw < x.w ? src[iw * x.sw] : T(0);
-          }
-        }
-      }
+    im2col_plane(in + x.plane(p), x, g, cols + n * bs + c * g.kh * g.kw * rs, rs, ls);
   });
 }
 
@@ -86,32 +48,11 @@ void col2im(const ember_op_call& call) {
     const int64_t n = p / y.c, c = p % y.c;
     // Accumulate the plane in the compute type, then write it once.
     std::vector<Acc> acc(size_t(y.h * y.w), Acc(0));
-    for (int64_t i = 0; i < g.kh; ++i)
-      for (int64_t j = 0; j < g.kw; ++j) {
-        const T* row = cols + n * bs + ((c * g.kh + i) * g.kw + j) * rs;
-        for (int64_t oh = 0; oh < g.out_h; ++oh) {
-          const int64_t ih = oh * g.sh - g.ph + i * g.dh;
-          if (ih < 0 || ih >= y.h) continue;
-          const T* src = row + oh * g.out_w * ls;
-          Acc* dst = acc.data() + ih * y.w;
-          for (int64_t ow = 0; ow < g.out_w; ++ow) {
-            const int64_t iw = ow * g.sw - g.pw + j * g.dw;
-            if (iw >= 0 && iw < y.w) dst[iw] += Acc(src[ow * ls]);
-          }
-        }
-      }
+    col2im_plane(cols + n * bs + c * g.kh * g.kw * rs, rs, ls, g, y, acc.data());
     T* plane = out + y.plane(p);
     for (int64_t h = 0; h < y.h; ++h)
       for (int64_t w = 0; w < y.w; ++w) plane[h * y.sh + w * y.sw] = T(acc[size_t(h * y.w + w)]);
   });
-}
-
-// The taps k of a window starting at `start` (stride `step`) that land in
-// [0, size): k in [*lo, *hi).
-inline void taps_inside(int64_t start, int64_t step, int64_t taps, int64_t size, int64_t* lo, int64_t* hi) {
-  *lo = start >= 0 ? 0 : (-start + step - 1) / step;
-  *hi = start + (taps - 1) * step < size ? taps : (size - 1 - start) / step + 1;
-  if (*hi < *lo) *hi = *lo;
 }
 
 // Max pooling as PyTorch's CPU kernel: within a window a later tap wins

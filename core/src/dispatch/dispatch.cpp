@@ -202,6 +202,14 @@ void call(ember_op op, std::span<const Tensor> inputs, std::span<const Tensor> o
   kernel_failed(op, device, status, err);
 }
 
+bool try_call(ember_op op, std::span<const Tensor> inputs, std::span<const Tensor> outputs,
+              std::span<const ember_scalar> scalars, std::span<const int64_t> ints) {
+  const Device device = outputs[0].device();
+  ember_kernel_fn fn = table().kernels[device.type().id()][op].load(std::memory_order_acquire);
+  if (!fn) return false;
+  return call_kernel(fn, op, op_name(op), inputs, outputs, scalars, ints, /*may_decline=*/true);
+}
+
 }  // namespace ember::dispatch
 
 namespace ember {

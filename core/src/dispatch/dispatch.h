@@ -20,6 +20,14 @@ bool has_kernel(int op, int device_type) noexcept;
 void call(ember_op op, std::span<const Tensor> inputs, std::span<const Tensor> outputs,
           std::span<const ember_scalar> scalars = {}, std::span<const int64_t> ints = {});
 
+// For an overridable composite (sdk::is_composite_op): runs the device's
+// own kernel and returns true, or returns false — with the outputs untouched
+// — when the device has none or its kernel declines the case
+// (EMBER_ERR_UNSUPPORTED); the caller then composes the op from primitives.
+// Never falls back to the CPU.
+bool try_call(ember_op op, std::span<const Tensor> inputs, std::span<const Tensor> outputs,
+              std::span<const ember_scalar> scalars = {}, std::span<const int64_t> ints = {});
+
 // Runs one given kernel (a backward kernel, say) on the outputs' device.
 // `op` goes into the call; `what` names the kernel in errors. With
 // `may_decline`, a kernel that answers EMBER_ERR_UNSUPPORTED makes it return

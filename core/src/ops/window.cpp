@@ -96,14 +96,35 @@ Tensor grouped_columns(const Tensor& x, const Window2d& w, int64_t groups, int64
 }
 }  // namespace
 
+namespace {
+// Runs a device's fused convolution kernel into a new `out` of `sizes`;
+// false when the device has none or declines (then the caller composes).
+bool fused_convolution(ember_op op, std::initializer_list<Tensor> inputs, IntArrayRef sizes, const Window2d& w,
+                       int64_t out_h, int64_t out_w, int64_t groups, Tensor& out) {
+  const Tensor& first = *inputs.begin();
+  Tensor result = make_tensor(sizes, first.dtype(), first.device());
+  if (result.numel() == 0 || first.numel() == 0) return false;
+  std::array<int64_t, 11> ints;
+  const auto geometry = w.abi_ints(out_h, out_w);
+  std::copy(geometry.begin(), geometry.end(), ints.begin());
+  ints[10] = groups;
+  if (!dispatch::try_call(op, {inputs.begin(), inputs.size()}, {&result, 1}, {}, ints)) return false;
+  out = result;
+  return true;
+}
+}  // namespace
+
 Tensor convolution2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const Window2d& w, int64_t groups) {
   const int64_t n = x.size(0), o = weight.size(0);
   const int64_t out_h = w.positions(0, x.size(2)), out_w = w.positions(1, x.size(3));
   Tensor out;
   {
     NoGradGuard no_grad;
-    const Tensor cols = grouped_columns(x, w, groups, out_h, out_w);
-    out = weight.reshape({groups, o / groups, -1}).matmul(cols).view({n, o, out_h, out_w});
+    if (!fused_convolution(EMBER_OP_CONV2D, {x.contiguous(), weight.contiguous()},
+                           {n, o, out_h, out_w}, w, out_h, out_w, groups, out)) {
+      const Tensor cols = grouped_columns(x, w, groups, out_h, out_w);
+      out = weight.reshape({groups, o / groups, -1}).matmul(cols).view({n, o, out_h, out_w});
+    }
     if (bias.defined()) out.add_(bias.view({1, o, 1, 1}));
   }
   std::vector<Tensor> inputs = {x, weight};
@@ -125,6 +146,17 @@ std::tuple<Tensor, Tensor, Tensor> convolution2d_backward(const Tensor& grad, co
   const Tensor g = grad.reshape({n, groups, o / groups, out_h * out_w});
   const Tensor wg = weight.reshape({groups, o / groups, -1});
   Tensor grad_input, grad_weight, grad_bias;
+  // A device's fused kernels, unless this backward is itself recorded
+  // (create_graph): then the composite below, whose ops are differentiable.
+  if (!GradMode::is_enabled()) {
+    const Tensor g_c = grad.contiguous();
+    if (needs[0] && fused_convolution(EMBER_OP_CONV2D_BACKWARD_INPUT, {g_c, weight.contiguous()}, x.sizes(), w,
+                                      out_h, out_w, groups, grad_input))
+      needs[0] = false;
+    if (needs[1] && fused_convolution(EMBER_OP_CONV2D_BACKWARD_WEIGHT, {g_c, x.contiguous()}, weight.sizes(), w,
+                                      out_h, out_w, groups, grad_weight))
+      needs[1] = false;
+  }
   if (needs[0]) {
     // Rows spelled out, not -1: with an empty batch, -1 would be ambiguous.
     const Tensor cols = wg.transpose(1, 2).matmul(g).reshape({n, groups * wg.size(2), out_h * out_w});

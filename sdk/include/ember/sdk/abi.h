@@ -167,6 +167,13 @@ typedef enum ember_op {
   EMBER_OP_COL2IM,     /* in[0] (N, C*kh*kw, out_h*out_w) -> out[0] (N, C, H, W), summing overlaps */
   EMBER_OP_MAX_POOL2D, /* in[0] (N, C, H, W) -> out[0] (N, C, out_h, out_w) maxima, out[1] int64
                         * indices into each H*W plane; a nan is the maximum */
+
+  /* composites a backend may fuse (the core composes them from im2col,
+   * col2im and bmm otherwise): 2-d convolution, ints = the 10 window ints
+   * then groups; contiguous operands. */
+  EMBER_OP_CONV2D,                 /* in[0] x (N, C, H, W), in[1] weight (O, C/groups, kh, kw) -> out[0] (N, O, out_h, out_w) */
+  EMBER_OP_CONV2D_BACKWARD_INPUT,  /* in[0] grad (N, O, out_h, out_w), in[1] weight -> out[0] grad of x (N, C, H, W) */
+  EMBER_OP_CONV2D_BACKWARD_WEIGHT, /* in[0] grad (N, O, out_h, out_w), in[1] x -> out[0] grad of weight */
   EMBER_OP_COUNT
 } ember_op;
 
