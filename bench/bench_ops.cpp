@@ -177,6 +177,63 @@ void cnn_max_pool(benchmark::State& state) {
 }
 BENCHMARK(cnn_max_pool)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
 
+#ifndef EMBER_BENCH_LIBTORCH
+// Ember only: matmul 1024 and the MLP step (SGD with momentum, batch 128) on
+// every non-CPU device found at startup, as device_<case>/<device>. Each
+// iteration waits for the device, so the times are the device's.
+void device_matmul_1024(benchmark::State& state, ember::Device device) {
+  ember::manual_seed(0);
+  const auto o = ember::device(device);
+  auto a = ember::rand({1024, 1024}, o), b = ember::rand({1024, 1024}, o);
+  ember::synchronize(device);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(a.matmul(b));
+    ember::synchronize(device);
+  }
+  state.counters["FLOP/s"] = benchmark::Counter(2.0 * 1024 * 1024 * 1024, benchmark::Counter::kIsIterationInvariantRate,
+                                                benchmark::Counter::OneK::kIs1000);
+}
+
+void device_mlp_step_sgd(benchmark::State& state, ember::Device device) {
+  ember::manual_seed(0);
+  auto net = mlp_784_512_512_10();
+  net->to(device);
+  ember::optim::SGD sgd(net->parameters(), ember::optim::SGDOptions(0.01).momentum(0.9));
+  const auto x = ember::rand({128, 784}).to(device), y = ember::randint(0, 10, {128}).to(device);
+  for (auto _ : state) {
+    sgd.zero_grad();
+    auto loss = ember::nn::functional::cross_entropy(net->forward(x), y);
+    loss.backward();
+    sgd.step();
+    ember::synchronize(device);
+  }
+  state.SetItemsProcessed(int64_t(state.iterations()) * x.size(0));
+}
+
+void register_device_benchmarks() {
+  for (const ember::Device& device : ember::devices()) {
+    if (device.is_cpu()) continue;
+    const std::string suffix = "/" + device.str();
+    benchmark::RegisterBenchmark(("device_matmul_1024" + suffix).c_str(),
+                                 [device](benchmark::State& s) { device_matmul_1024(s, device); })
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark(("device_mlp_step_sgd" + suffix).c_str(),
+                                 [device](benchmark::State& s) { device_mlp_step_sgd(s, device); })
+        ->Unit(benchmark::kMillisecond);
+  }
+}
+#endif
+
 }  // namespace
 
-BENCHMARK_MAIN();
+// BENCHMARK_MAIN's steps, with the device cases registered first.
+int main(int argc, char** argv) {
+#ifndef EMBER_BENCH_LIBTORCH
+  register_device_benchmarks();
+#endif
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

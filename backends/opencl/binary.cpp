@@ -7,23 +7,27 @@ namespace ember::opencl {
 namespace {
 
 const char* const kBinaryBody = R"CL(
-#define BINARY(name, OUT, expr)                                                                       \
+/* a and b as T_C (float for the half types); OUT_STORE writes the result. */
+#define BINARY_(name, OUT, OUT_STORE, expr)                                                           \
   __kernel void name(__global OUT* out, __global const T* A, __global const T* B, Geometry g, T_S alpha) { \
     FOR_EACH(i, g.numel) {                                                                            \
-      const T a = A[at(&g, 1, i)];                                                                    \
-      const T b = B[at(&g, 2, i)];                                                                    \
-      out[at(&g, 0, i)] = (expr);                                                                     \
+      const T_C a = LOAD_T(A, at(&g, 1, i));                                                          \
+      const T_C b = LOAD_T(B, at(&g, 2, i));                                                          \
+      OUT_STORE(out, at(&g, 0, i), (expr));                                                           \
     }                                                                                                 \
   }
+#define STORE_BOOL(p, i, v) ((p)[i] = (uchar)(v))
+#define BINARY(name, expr) BINARY_(name, T, STORE_T, expr)
+#define COMPARE(name, expr) BINARY_(name, uchar, STORE_BOOL, expr)
 
 #if defined(T_FLOAT)
-BINARY(op_add, T, a + alpha * b)
-BINARY(op_sub, T, a - alpha * b)
-BINARY(op_mul, T, a * b)
-BINARY(op_div, T, a / b)
-BINARY(op_pow, T, b == (T)2 ? a * a : pow(a, b))
-BINARY(op_maximum, T, isnan(a) || isnan(b) ? (T)NAN : (a > b ? a : b))  /* nan propagates */
-BINARY(op_minimum, T, isnan(a) || isnan(b) ? (T)NAN : (a < b ? a : b))
+BINARY(op_add, a + alpha * b)
+BINARY(op_sub, a - alpha * b)
+BINARY(op_mul, a * b)
+BINARY(op_div, a / b)
+BINARY(op_pow, b == (T_C)2 ? a * a : pow(a, b))
+BINARY(op_maximum, isnan(a) || isnan(b) ? (T_C)NAN : (a > b ? a : b))  /* nan propagates */
+BINARY(op_minimum, isnan(a) || isnan(b) ? (T_C)NAN : (a < b ? a : b))
 #elif defined(T_INT)
 inline T int_pow(T base, T e) {
 #if !defined(T_UNSIGNED)
@@ -37,29 +41,30 @@ inline T int_pow(T base, T e) {
   }
   return r;
 }
-BINARY(op_add, T, (T)(a + alpha * b))
-BINARY(op_sub, T, (T)(a - alpha * b))
-BINARY(op_mul, T, (T)(a * b))
-BINARY(op_pow, T, int_pow(a, b))
-BINARY(op_maximum, T, a > b ? a : b)
-BINARY(op_minimum, T, a < b ? a : b)
+BINARY(op_add, (T)(a + alpha * b))
+BINARY(op_sub, (T)(a - alpha * b))
+BINARY(op_mul, (T)(a * b))
+BINARY(op_pow, int_pow(a, b))
+BINARY(op_maximum, a > b ? a : b)
+BINARY(op_minimum, a < b ? a : b)
 #else /* bool */
-BINARY(op_add, T, (T)(a || (b && alpha)))
-BINARY(op_mul, T, (T)(a && b))
-BINARY(op_pow, T, b ? a : (T)1)
-BINARY(op_maximum, T, a > b ? a : b)
-BINARY(op_minimum, T, a < b ? a : b)
+BINARY(op_add, (T)(a || (b && alpha)))
+BINARY(op_mul, (T)(a && b))
+BINARY(op_pow, b ? a : (T)1)
+BINARY(op_maximum, a > b ? a : b)
+BINARY(op_minimum, a < b ? a : b)
 #endif
-BINARY(op_eq, uchar, a == b)
-BINARY(op_ne, uchar, a != b)
-BINARY(op_lt, uchar, a < b)
-BINARY(op_le, uchar, a <= b)
-BINARY(op_gt, uchar, a > b)
-BINARY(op_ge, uchar, a >= b)
-BINARY(op_logical_and, uchar, a != (T)0 && b != (T)0)
-BINARY(op_logical_or, uchar, a != (T)0 || b != (T)0)
-BINARY(op_logical_xor, uchar, (a != (T)0) != (b != (T)0))
+COMPARE(op_eq, a == b)
+COMPARE(op_ne, a != b)
+COMPARE(op_lt, a < b)
+COMPARE(op_le, a <= b)
+COMPARE(op_gt, a > b)
+COMPARE(op_ge, a >= b)
+COMPARE(op_logical_and, a != (T_C)0 && b != (T_C)0)
+COMPARE(op_logical_or, a != (T_C)0 || b != (T_C)0)
+COMPARE(op_logical_xor, (a != (T_C)0) != (b != (T_C)0))
 
+/* A selection moves storage: no conversion, every bit kept. */
 __kernel void op_where(__global T* out, __global const uchar* C, __global const T* A, __global const T* B,
                        Geometry g) {
   FOR_EACH(i, g.numel) out[at(&g, 0, i)] = C[at(&g, 1, i)] ? A[at(&g, 2, i)] : B[at(&g, 3, i)];
@@ -67,7 +72,7 @@ __kernel void op_where(__global T* out, __global const uchar* C, __global const 
 )CL";
 
 bool defined_for(int32_t op, int32_t dtype) {
-  const bool floating = dtype == EMBER_DTYPE_FLOAT32 || dtype == EMBER_DTYPE_FLOAT64;
+  const bool floating = dtype == EMBER_DTYPE_FLOAT32 || dtype == EMBER_DTYPE_FLOAT64 || is_half_type(dtype);
   // Integer division by zero must raise, which a kernel cannot: the CPU does it.
   if (op == EMBER_OP_DIV) return floating;
   if (op == EMBER_OP_SUB) return dtype != EMBER_DTYPE_BOOL;

@@ -171,19 +171,45 @@ const char* cl_type(Device& dev, int32_t dtype) {
     case EMBER_DTYPE_INT64: return "long";
     case EMBER_DTYPE_BOOL: return "uchar";  // one byte, 0 or 1, as the CPU stores bool
     case EMBER_DTYPE_UINT8: return "uchar";
+    case EMBER_DTYPE_FLOAT16:
+    case EMBER_DTYPE_BFLOAT16: return "ushort";  // storage only: LOAD_/STORE_ convert to and from float
     default: sdk::unsupported(std::string("the OpenCL backend has no ") + sdk::dtype_name(dtype) + " kernels");
   }
 }
 
+bool is_half_type(int32_t dtype) { return dtype == EMBER_DTYPE_FLOAT16 || dtype == EMBER_DTYPE_BFLOAT16; }
+
 std::string define_type(Device& dev, const char* name, int32_t dtype) {
   const std::string n = name;
-  std::string s = "#define " + n + " " + cl_type(dev, dtype) + "\n";
-  const bool floating = dtype == EMBER_DTYPE_FLOAT32 || dtype == EMBER_DTYPE_FLOAT64;
+  const std::string storage = cl_type(dev, dtype);
+  const bool half = is_half_type(dtype);
+  const std::string compute = half ? "float" : storage;
+  std::string s = "#define " + n + " " + storage + "\n";
+  s += "#define " + n + "_C " + compute + "\n";
+  const bool floating = dtype == EMBER_DTYPE_FLOAT32 || dtype == EMBER_DTYPE_FLOAT64 || half;
   if (floating) s += "#define " + n + "_FLOAT 1\n";
   else if (dtype == EMBER_DTYPE_BOOL) s += "#define " + n + "_BOOL 1\n";
   else s += "#define " + n + "_INT 1\n";
   if (dtype == EMBER_DTYPE_UINT8) s += "#define " + n + "_UNSIGNED 1\n";
-  s += "#define " + n + "_S " + (floating ? cl_type(dev, dtype) : "long") + "\n";
+  s += "#define " + n + "_S " + (floating ? compute : std::string("long")) + "\n";
+  // LOAD_<name>(p, i): element i of p as the compute type; STORE_<name>(p, i, v)
+  // writes v (any arithmetic type) rounded to the storage type; ROUND_<name>(v)
+  // is v rounded to the storage type and back.
+  if (dtype == EMBER_DTYPE_FLOAT16) {
+    s += "#define " + n + "_HALF 1\n";
+    s += "#define LOAD_" + n + "(p, i) ember_load_f16((p), (i))\n";
+    s += "#define STORE_" + n + "(p, i, v) ember_store_f16((p), (i), (float)(v))\n";
+    s += "#define ROUND_" + n + "(v) ember_round_f16((float)(v))\n";
+  } else if (dtype == EMBER_DTYPE_BFLOAT16) {
+    s += "#define " + n + "_HALF 1\n";
+    s += "#define LOAD_" + n + "(p, i) ember_bf16_to_float((p)[i])\n";
+    s += "#define STORE_" + n + "(p, i, v) ((p)[i] = ember_float_to_bf16((float)(v)))\n";
+    s += "#define ROUND_" + n + "(v) ember_bf16_to_float(ember_float_to_bf16((float)(v)))\n";
+  } else {
+    s += "#define LOAD_" + n + "(p, i) ((p)[i])\n";
+    s += "#define STORE_" + n + "(p, i, v) ((p)[i] = (" + storage + ")(v))\n";
+    s += "#define ROUND_" + n + "(v) ((" + storage + ")(v))\n";
+  }
   return s;
 }
 
@@ -193,10 +219,37 @@ std::string program_source(const std::string& defines, const char* body) {
   // No fused multiply-adds: results then match the CPU's unfused arithmetic.
   s += "#pragma OPENCL FP_CONTRACT OFF\n";
   s += kGeometrySource;
+  s += kHalfSource;
   s += defines;
   s += body;
   return s;
 }
+
+// float16 through OpenCL 1.2's core vload_half / vstore_half_rte (no
+// cl_khr_fp16 needed), bfloat16 as ushort bits; both round to nearest even
+// and match sdk/half.h bit for bit (a nan becomes the quiet nan of its sign).
+const char* const kHalfSource = R"CL(
+inline float ember_load_f16(const __global ushort* p, long i) {
+  return vload_half((size_t)i, (const __global half*)p);
+}
+inline void ember_store_f16(__global ushort* p, long i, float v) {
+  if (isnan(v)) p[i] = (ushort)(((as_uint(v) >> 16) & 0x8000u) | 0x7e00u);
+  else vstore_half_rte(v, (size_t)i, (__global half*)p);
+}
+inline float ember_round_f16(float v) {
+  if (isnan(v)) return v;
+  ushort h;
+  vstore_half_rte(v, 0, (half*)&h);
+  return vload_half(0, (const half*)&h);
+}
+inline float ember_bf16_to_float(ushort b) { return as_float((uint)b << 16); }
+inline ushort ember_float_to_bf16(float f) {
+  uint x = as_uint(f);
+  if ((x & 0x7fffffffu) > 0x7f800000u) return (ushort)((x >> 16) | 0x40u);  /* quiet nan */
+  x += 0x7fffu + ((x >> 16) & 1u);
+  return (ushort)(x >> 16);
+}
+)CL";
 
 const char* const kGeometrySource = R"CL(
 #define MAX_DIMS 16
@@ -292,12 +345,18 @@ ScalarArg scalar_arg(const ember_scalar& s) {
   ScalarArg a;
   a.d = s.kind == EMBER_SCALAR_DOUBLE ? s.d : double(s.i);
   a.f = float(a.d);
+  a.fh = float(sdk::Half(a.f));
+  a.fb = float(sdk::BFloat16(a.f));
   a.i = s.kind == EMBER_SCALAR_DOUBLE ? int64_t(s.d) : s.i;
   return a;
 }
 
 Arg ScalarArg::as(int32_t dtype) const {
   if (dtype == EMBER_DTYPE_FLOAT32) return arg(f);
+  // Half types take their scalars as float, rounded to the type first as
+  // the CPU's scalar_as<Half> does.
+  if (dtype == EMBER_DTYPE_FLOAT16) return arg(fh);
+  if (dtype == EMBER_DTYPE_BFLOAT16) return arg(fb);
   if (dtype == EMBER_DTYPE_FLOAT64) return arg(d);
   return arg(i);
 }

@@ -53,10 +53,15 @@ inline cl_mem buffer(const ember_tensor& t) { return static_cast<cl_mem>(t.data)
 cl_kernel kernel(Device& dev, const std::string& source, const char* name);
 
 // The OpenCL C type name of a dtype's storage ("float", "long", "uchar" for
-// bool); unsupported() for half types and for double without cl_khr_fp64.
+// bool, "ushort" for float16 and bfloat16); unsupported() for double without
+// cl_khr_fp64.
 const char* cl_type(Device& dev, int32_t dtype);
-// `#define <name> <type>` plus <name>_FLOAT / <name>_BOOL / <name>_INT flags
-// and <name>_S, the type its scalars arrive in (see ScalarArg).
+bool is_half_type(int32_t dtype);  // float16 or bfloat16
+// `#define <name> <storage type>`, <name>_C (the compute type: float for the
+// half types, which are storage only), <name>_FLOAT / <name>_BOOL / <name>_INT
+// flags (<name>_HALF too for half types), <name>_S (the type its scalars
+// arrive in, see ScalarArg), and the accessors LOAD_<name>(p, i) (as <name>_C),
+// STORE_<name>(p, i, v) (rounding to nearest even) and ROUND_<name>(v).
 std::string define_type(Device& dev, const char* name, int32_t dtype);
 // A program's source: fp64 enabled where the device has it, the geometry
 // helpers, `defines`, then `body`.
@@ -80,6 +85,8 @@ static_assert(sizeof(Geometry) <= 1024, "kernel arguments may be at most 1 KiB o
 Geometry make_geometry(std::initializer_list<const ember_tensor*> ops);
 // The OpenCL C declaration of Geometry and its offset function, for sources.
 extern const char* const kGeometrySource;
+// The float16 / bfloat16 conversions every program gets.
+extern const char* const kHalfSource;
 
 int64_t numel(const ember_tensor& t);
 
@@ -101,6 +108,7 @@ int64_t grid_for(int64_t n);
 // float programs take their scalars in their own type; integer programs in long.
 struct ScalarArg {
   float f;
+  float fh, fb;  // f rounded to float16 / bfloat16
   double d;
   int64_t i;
   Arg as(int32_t dtype) const;

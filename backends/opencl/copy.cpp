@@ -6,20 +6,23 @@ namespace ember::opencl {
 namespace {
 
 const char* const kCopyBody = R"CL(
-#if defined(O_BOOL)
-#define CONVERT(v) (O)((v) != (I)0)
+#if defined(SAME_TYPE)
+/* One dtype: the storage moves, every bit kept (the CPU's memcpy). */
+#define MOVE(out, o, in, i) ((out)[o] = (in)[i])
+#elif defined(O_BOOL)
+#define MOVE(out, o, in, i) ((out)[o] = (O)(LOAD_I(in, i) != (I_C)0))
 #else
-#define CONVERT(v) (O)(v)
+/* Through the compute types, as the CPU's To(C<To>(C<From>(v))). */
+#define MOVE(out, o, in, i) STORE_O(out, o, (O_C)LOAD_I(in, i))
 #endif
 __kernel void op_copy(__global O* out, __global const I* in, Geometry g) {
-  FOR_EACH(i, g.numel) out[at(&g, 0, i)] = CONVERT(in[at(&g, 1, i)]);
+  FOR_EACH(i, g.numel) MOVE(out, at(&g, 0, i), in, at(&g, 1, i));
 }
 )CL";
 
 const char* const kFillBody = R"CL(
 __kernel void op_fill(__global O* out, Geometry g, O_S value) {
-  const O v = (O)value;
-  FOR_EACH(i, g.numel) out[at(&g, 0, i)] = v;
+  FOR_EACH(i, g.numel) STORE_O(out, at(&g, 0, i), value);
 }
 
 #if defined(HAS_FP64)
@@ -28,14 +31,16 @@ typedef double real;
 typedef float real;
 #endif
 /* out[i] = start + i * step: exactly in 64-bit integers when both are
-   integers, else in double (float without cl_khr_fp64). */
+   integers, else in double (float without cl_khr_fp64); half types round
+   through float, as the CPU's convert<T>. */
 __kernel void op_arange(__global O* out, long offset, long stride, long n, long exact, long start_i, long step_i,
                         real start_d, real step_d) {
   FOR_EACH(i, n) {
 #if defined(O_BOOL)
     out[offset + i * stride] = exact ? (O)(start_i + i * step_i != 0) : (O)(start_d + (real)i * step_d != (real)0);
 #else
-    out[offset + i * stride] = exact ? (O)(start_i + i * step_i) : (O)(start_d + (real)i * step_d);
+    const O_C v = exact ? (O_C)(start_i + i * step_i) : (O_C)(start_d + (real)i * step_d);
+    STORE_O(out, offset + i * stride, v);
 #endif
   }
 }
@@ -76,7 +81,8 @@ EMBER_KERNEL(copy_kernel) {
   }
   static std::string sources[EMBER_DTYPE_COUNT][EMBER_DTYPE_COUNT];
   static std::mutex mutex;
-  const std::string defines = define_type(dev, "O", out.dtype) + define_type(dev, "I", in.dtype);
+  const std::string defines = define_type(dev, "O", out.dtype) + define_type(dev, "I", in.dtype) +
+                              (in.dtype == out.dtype ? "#define SAME_TYPE 1\n" : "");
   const std::string* src;
   {
     std::lock_guard<std::mutex> lock(mutex);

@@ -49,7 +49,8 @@ __kernel void op_scatter_add(__global const long* index, __global const T* src, 
 #if defined(T_BOOL)
       *slot = (T)(*slot || src[os + j * src_dim_stride]);
 #else
-      *slot = (T)(*slot + src[os + j * src_dim_stride]);
+      /* half types: each addition in float, rounded back, as the CPU */
+      STORE_T(slot, 0, LOAD_T(slot, 0) + LOAD_T(src, os + j * src_dim_stride));
 #endif
     }
   }

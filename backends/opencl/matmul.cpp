@@ -22,7 +22,7 @@ constexpr size_t kTile = 16;
 const char* const kMatmulBody = R"CL(
 #define TS 16
 #if defined(T_FLOAT)
-typedef T ACC;
+typedef T_C ACC;  /* float for the half types, as the CPU */
 #else
 typedef long ACC;
 #endif
@@ -30,8 +30,8 @@ __kernel __attribute__((reqd_work_group_size(TS, TS, 1)))
 void op_bmm(__global T* C, __global const T* A, __global const T* B, long M, long N, long K,
             long a_off, long a_sb, long a_sm, long a_sk, long b_off, long b_sb, long b_sk, long b_sn,
             long c_off, long c_sb, long c_sm, long c_sn) {
-  __local T As[TS][TS];
-  __local T Bs[TS][TS];
+  __local T_C As[TS][TS];
+  __local T_C Bs[TS][TS];
   const long col = get_global_id(0), row = get_global_id(1), b = get_global_id(2);
   const int lc = get_local_id(0), lr = get_local_id(1);
   const __global T* a = A + a_off + b * a_sb;
@@ -39,16 +39,16 @@ void op_bmm(__global T* C, __global const T* A, __global const T* B, long M, lon
   ACC acc = 0;
   for (long t = 0; t < K; t += TS) {
     const long ak = t + lc, bk = t + lr;
-    As[lr][lc] = row < M && ak < K ? a[row * a_sm + ak * a_sk] : (T)0;
-    Bs[lr][lc] = bk < K && col < N ? bb[bk * b_sk + col * b_sn] : (T)0;
+    As[lr][lc] = row < M && ak < K ? LOAD_T(a, row * a_sm + ak * a_sk) : (T_C)0;
+    Bs[lr][lc] = bk < K && col < N ? LOAD_T(bb, bk * b_sk + col * b_sn) : (T_C)0;
     barrier(CLK_LOCAL_MEM_FENCE);
     for (int k = 0; k < TS; ++k) acc += (ACC)As[lr][k] * (ACC)Bs[k][lc];
     barrier(CLK_LOCAL_MEM_FENCE);
   }
-  if (row < M && col < N) C[c_off + b * c_sb + row * c_sm + col * c_sn] = (T)acc;
+  if (row < M && col < N) STORE_T(C, c_off + b * c_sb + row * c_sm + col * c_sn, acc);
 }
 
-#if defined(T_FLOAT)
+#if defined(T_FLOAT) && !defined(T_HALF)
 /* Register blocked, for rows of B that are dense and a multiple of 8 long:
    each work item computes 4 rows x 8 columns with vector loads of B, which
    CPU devices (PoCL) turn into SIMD multiply-adds. */

@@ -41,9 +41,9 @@ inline real unit(uint hi, uint lo) { return (real)(hi >> 8) * 0x1.0p-24f; }
 __kernel void op_uniform(__global T* out, Geometry g, ulong key, ulong base, real from, real to) {
   FOR_EACH(i, g.numel) {
     const uint4 r = philox(base + i, key);
-    T v = (T)(from + unit(r.x, r.y) * (to - from));
-    if (v >= (T)to && to > from) v = (T)from;  /* rounding must not reach `to` */
-    out[at(&g, 0, i)] = v;
+    T_C v = ROUND_T(from + unit(r.x, r.y) * (to - from));
+    if (v >= ROUND_T(to) && to > from) v = ROUND_T(from);  /* rounding must not reach `to` */
+    STORE_T(out, at(&g, 0, i), v);
   }
 }
 
@@ -53,7 +53,7 @@ __kernel void op_normal(__global T* out, Geometry g, ulong key, ulong base, real
     const uint4 r = philox(base + i, key);
     const real u1 = (real)1 - unit(r.x, r.y), u2 = unit(r.z, r.w);
     const real z = sqrt((real)-2 * log(u1)) * cos((real)6.283185307179586 * u2);
-    out[at(&g, 0, i)] = (T)(mean + std * z);
+    STORE_T(out, at(&g, 0, i), (T_C)(mean + std * z));
   }
 }
 
@@ -61,14 +61,14 @@ __kernel void op_randint(__global T* out, Geometry g, ulong key, ulong base, lon
   FOR_EACH(i, g.numel) {
     const uint4 r = philox(base + i, key);
     const ulong v = range >= ((ulong)1 << 32) ? (((ulong)r.x << 32) | r.y) : (ulong)r.x;
-    out[at(&g, 0, i)] = (T)(long)(v % range + (ulong)from);
+    STORE_T(out, at(&g, 0, i), (T_C)(long)(v % range + (ulong)from));
   }
 }
 
 __kernel void op_bernoulli_scalar(__global T* out, Geometry g, ulong key, ulong base, real p) {
   FOR_EACH(i, g.numel) {
     const uint4 r = philox(base + i, key);
-    out[at(&g, 0, i)] = unit(r.x, r.y) < p ? (T)1 : (T)0;
+    STORE_T(out, at(&g, 0, i), unit(r.x, r.y) < p ? (T_C)1 : (T_C)0);
   }
 }
 
@@ -76,7 +76,7 @@ __kernel void op_bernoulli_scalar(__global T* out, Geometry g, ulong key, ulong 
 __kernel void op_bernoulli_tensor(__global T* out, __global const P* prob, Geometry g, ulong key, ulong base) {
   FOR_EACH(i, g.numel) {
     const uint4 r = philox(base + i, key);
-    out[at(&g, 0, i)] = unit(r.x, r.y) < (real)prob[at(&g, 1, i)] ? (T)1 : (T)0;
+    STORE_T(out, at(&g, 0, i), unit(r.x, r.y) < (real)LOAD_P(prob, at(&g, 1, i)) ? (T_C)1 : (T_C)0);
   }
 }
 )CL";
@@ -109,7 +109,9 @@ int64_t scalar_int(const ember_op_call& call, int k) {
   const ember_scalar& s = call.scalars[k];
   return s.kind == EMBER_SCALAR_DOUBLE ? int64_t(s.d) : s.i;
 }
-bool floating(int32_t dtype) { return dtype == EMBER_DTYPE_FLOAT32 || dtype == EMBER_DTYPE_FLOAT64; }
+bool floating(int32_t dtype) {
+  return dtype == EMBER_DTYPE_FLOAT32 || dtype == EMBER_DTYPE_FLOAT64 || is_half_type(dtype);
+}
 
 // A real-valued kernel argument: double where the device has fp64.
 struct Real {
@@ -191,14 +193,17 @@ EMBER_KERNEL(randperm_kernel) {
   for (int64_t i = 0; i < n; ++i) perm[size_t(i)] = i;
   for (int64_t i = n - 1; i > 0; --i) std::swap(perm[size_t(i)], perm[size_t(engine() % uint64_t(i + 1))]);
   sdk::dispatch_dtype(out.dtype, [&]<typename T>() {
-    if constexpr (std::is_same_v<T, bool> || std::is_same_v<T, sdk::Half> || std::is_same_v<T, sdk::BFloat16>) {
+    if constexpr (std::is_same_v<T, bool>) {
       sdk::unsupported(std::string("randperm: cannot fill a ") + sdk::dtype_name(out.dtype) + " tensor");
     } else {
       if constexpr (std::is_integral_v<T>)
         if (uint64_t(n - 1) > uint64_t(std::numeric_limits<T>::max()))
           sdk::fail("randperm: n = " + std::to_string(n) + " is too large for " + sdk::dtype_name(out.dtype));
       std::vector<T> values(static_cast<size_t>(n));
-      for (size_t i = 0; i < values.size(); ++i) values[i] = T(perm[i]);
+      for (size_t i = 0; i < values.size(); ++i) {
+        if constexpr (std::is_arithmetic_v<T>) values[i] = T(perm[i]);
+        else values[i] = T(float(perm[i]));  // half types: through float, as the CPU
+      }
       check(clEnqueueWriteBuffer(dev.queue, buffer(out), CL_TRUE, size_t(out.offset) * sizeof(T), values.size() * sizeof(T),
                                  values.data(), 0, nullptr, nullptr),
             "clEnqueueWriteBuffer");

@@ -51,15 +51,19 @@ inline long reduced_offset(const ReduceGeometry* g, long j) {
   return o;
 }
 
+#define STORE_BOOL(p, i, v) ((p)[i] = (uchar)(v))
+/* Sums and products of floats (half types too) accumulate in double where the
+   device has it, as the CPU does; extremes in T_C. */
 #if defined(OP_SUM) || defined(OP_PROD)
 #  if defined(T_FLOAT) && defined(HAS_FP64)
 typedef double ACC;
 #  elif defined(T_FLOAT)
-typedef T ACC;
+typedef T_C ACC;
 #  else
 typedef long ACC;
 #  endif
 #  define OUT T
+#  define STORE_OUT STORE_T
 #  if defined(OP_SUM)
 #    define IDENTITY ((ACC)0)
 #    define STEP(acc, v) ((acc) + (ACC)(v))
@@ -69,8 +73,9 @@ typedef long ACC;
 #  endif
 #  define COMBINE(a, b) STEP(a, b)
 #elif defined(OP_AMAX) || defined(OP_AMIN)
-typedef T ACC;
+typedef T_C ACC;
 #  define OUT T
+#  define STORE_OUT STORE_T
 #  if defined(T_FLOAT)
 #    if defined(OP_AMAX)
 #      define IDENTITY ((ACC)-INFINITY)
@@ -95,14 +100,16 @@ typedef T ACC;
 #elif defined(OP_ALL)
 typedef uchar ACC;
 #  define OUT uchar
+#  define STORE_OUT STORE_BOOL
 #  define IDENTITY ((ACC)1)
-#  define STEP(acc, v) ((ACC)((acc) && (v) != (T)0))
+#  define STEP(acc, v) ((ACC)((acc) && (v) != (T_C)0))
 #  define COMBINE(a, b) ((ACC)((a) && (b)))
 #elif defined(OP_ANY)
 typedef uchar ACC;
 #  define OUT uchar
+#  define STORE_OUT STORE_BOOL
 #  define IDENTITY ((ACC)0)
-#  define STEP(acc, v) ((ACC)((acc) || (v) != (T)0))
+#  define STEP(acc, v) ((ACC)((acc) || (v) != (T_C)0))
 #  define COMBINE(a, b) ((ACC)((a) || (b)))
 #endif
 
@@ -118,11 +125,11 @@ __kernel void op_reduce(__global OUT* out, __global const T* in, ReduceGeometry 
     const long begin = c * chunk_len, end = min(g.count, begin + chunk_len);
     ACC acc = IDENTITY;
     if (g.nr == 1 && g.r_in[0] == 1) {
-      for (long j = begin; j < end; ++j) acc = STEP(acc, in[oi + j]);
+      for (long j = begin; j < end; ++j) acc = STEP(acc, LOAD_T(in, oi + j));
     } else {
-      for (long j = begin; j < end; ++j) acc = STEP(acc, in[oi + reduced_offset(&g, j)]);
+      for (long j = begin; j < end; ++j) acc = STEP(acc, LOAD_T(in, oi + reduced_offset(&g, j)));
     }
-    if (chunks == 1) out[oo] = (OUT)acc;
+    if (chunks == 1) STORE_OUT(out, oo, acc);
     else partial[w] = acc;
   }
 }
@@ -132,7 +139,7 @@ __kernel void op_combine(__global OUT* out, __global const ACC* partial, ReduceG
     kept_offsets(&g, o, &oi, &oo, &unused);
     ACC acc = IDENTITY;
     for (long c = 0; c < chunks; ++c) acc = COMBINE(acc, partial[o * chunks + c]);
-    out[oo] = (OUT)acc;
+    STORE_OUT(out, oo, acc);
   }
 }
 #endif
@@ -144,13 +151,13 @@ __kernel void op_extreme(__global T* values, __global long* indices, __global co
     long oi, oo, oo2;
     kept_offsets(&g, o, &oi, &oo, &oo2);
     const long stride = g.nr ? g.r_in[0] : 0;
-    T best = in[oi];
+    T_C best = LOAD_T(in, oi);
     long best_at = 0;
     for (long j = 1; j < g.count; ++j) {
 #if defined(T_FLOAT)
       if (isnan(best)) break;
 #endif
-      const T v = in[oi + j * stride];
+      const T_C v = LOAD_T(in, oi + j * stride);
 #if defined(T_FLOAT)
       const bool better = isnan(v) || (EXTREME_BETTER(v, best));
 #else
@@ -161,7 +168,7 @@ __kernel void op_extreme(__global T* values, __global long* indices, __global co
         best_at = j;
       }
     }
-    values[oo] = best;
+    STORE_T(values, oo, best);
     indices[oo2] = best_at;
   }
 }

@@ -7,22 +7,25 @@ namespace ember::opencl {
 namespace {
 
 const char* const kSoftmaxBody = R"CL(
-/* The iteration shape is the tensor's with `dim` of size 1; operands out, in. */
+/* Half types compute in float (T_C), as the CPU does. The iteration shape is the tensor's with `dim` of size 1; operands out, in. */
 __kernel void op_softmax(__global T* out, __global const T* in, Geometry g, long n, long out_stride, long in_stride,
                          long log_softmax) {
   FOR_EACH(s, g.numel) {
     __global T* o = out + at(&g, 0, s);
     const __global T* x = in + at(&g, 1, s);
-    T max = (T)-INFINITY;
-    for (long i = 0; i < n; ++i) max = x[i * in_stride] > max ? x[i * in_stride] : max;
-    const T shift = isinf(max) ? (T)0 : max;  /* a nan input makes every output nan below */
-    T sum = 0;
-    for (long i = 0; i < n; ++i) sum += exp(x[i * in_stride] - shift);
+    T_C max = (T_C)-INFINITY;
+    for (long i = 0; i < n; ++i) {
+      const T_C v = LOAD_T(x, i * in_stride);
+      max = v > max ? v : max;
+    }
+    const T_C shift = isinf(max) ? (T_C)0 : max;  /* a nan input makes every output nan below */
+    T_C sum = 0;
+    for (long i = 0; i < n; ++i) sum += exp(LOAD_T(x, i * in_stride) - shift);
     if (log_softmax) {
-      const T log_sum = log(sum);
-      for (long i = 0; i < n; ++i) o[i * out_stride] = (x[i * in_stride] - shift) - log_sum;
+      const T_C log_sum = log(sum);
+      for (long i = 0; i < n; ++i) STORE_T(o, i * out_stride, (LOAD_T(x, i * in_stride) - shift) - log_sum);
     } else {
-      for (long i = 0; i < n; ++i) o[i * out_stride] = exp(x[i * in_stride] - shift) / sum;
+      for (long i = 0; i < n; ++i) STORE_T(o, i * out_stride, exp(LOAD_T(x, i * in_stride) - shift) / sum);
     }
   }
 }
@@ -34,7 +37,7 @@ int32_t softmax_entry(const ember_op_call* c) {
     const ember_op_call& call = *c;
     const ember_tensor &in = call.inputs[0], &out = call.outputs[0];
     if (in.dtype != out.dtype) sdk::fail("softmax: input and output dtypes differ");
-    if (in.dtype != EMBER_DTYPE_FLOAT32 && in.dtype != EMBER_DTYPE_FLOAT64)
+    if (in.dtype != EMBER_DTYPE_FLOAT32 && in.dtype != EMBER_DTYPE_FLOAT64 && !is_half_type(in.dtype))
       sdk::unsupported("softmax needs a floating point tensor");
     Device& dev = device_of(call);
     static std::string sources[EMBER_DTYPE_COUNT];

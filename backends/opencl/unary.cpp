@@ -7,12 +7,14 @@ namespace ember::opencl {
 namespace {
 
 const char* const kUnaryBody = R"CL(
+/* x is the element as T_C (float for the half types, which compute in float
+   as the CPU does); the result is stored rounded to T. */
 #define UNARY(name, expr)                                                                          \
   __kernel void name(__global T* out, __global const T* in, Geometry g, T_S lo, T_S hi, long has_lo, \
                      long has_hi) {                                                                \
     FOR_EACH(i, g.numel) {                                                                         \
-      T x = in[at(&g, 1, i)];                                                                      \
-      out[at(&g, 0, i)] = (expr);                                                                  \
+      const T_C x = LOAD_T(in, at(&g, 1, i));                                                      \
+      STORE_T(out, at(&g, 0, i), (expr));                                                          \
     }                                                                                              \
   }
 
@@ -22,13 +24,13 @@ UNARY(op_abs, fabs(x))
 UNARY(op_exp, exp(x))
 UNARY(op_log, log(x))
 UNARY(op_sqrt, sqrt(x))
-UNARY(op_rsqrt, (T)1 / sqrt(x))
+UNARY(op_rsqrt, (T_C)1 / sqrt(x))
 UNARY(op_sin, sin(x))
 UNARY(op_cos, cos(x))
 UNARY(op_tanh, tanh(x))
-UNARY(op_sigmoid, (T)1 / ((T)1 + exp(-x)))
-UNARY(op_relu, x < (T)0 ? (T)0 : x)  /* keeps nan, as PyTorch */
-UNARY(op_sign, (T)((x > (T)0) - (x < (T)0)))
+UNARY(op_sigmoid, (T_C)1 / ((T_C)1 + exp(-x)))
+UNARY(op_relu, x < (T_C)0 ? (T_C)0 : x)  /* keeps nan, as PyTorch */
+UNARY(op_sign, (T_C)((x > (T_C)0) - (x < (T_C)0)))
 UNARY(op_floor, floor(x))
 UNARY(op_ceil, ceil(x))
 UNARY(op_round, rint(x))  /* half to even, as PyTorch */
@@ -58,12 +60,12 @@ UNARY(op_trunc, x)
 #endif
 
 __kernel void op_logical_not(__global uchar* out, __global const T* in, Geometry g) {
-  FOR_EACH(i, g.numel) out[at(&g, 0, i)] = in[at(&g, 1, i)] == (T)0;
+  FOR_EACH(i, g.numel) out[at(&g, 0, i)] = LOAD_T(in, at(&g, 1, i)) == (T_C)0;
 }
 )CL";
 
 bool defined_for(int32_t op, int32_t dtype) {
-  if (dtype == EMBER_DTYPE_FLOAT32 || dtype == EMBER_DTYPE_FLOAT64) return true;
+  if (dtype == EMBER_DTYPE_FLOAT32 || dtype == EMBER_DTYPE_FLOAT64 || is_half_type(dtype)) return true;
   switch (op) {
     case EMBER_OP_SIGN:
     case EMBER_OP_FLOOR:

@@ -33,6 +33,7 @@ __kernel void op_im2col(__global T* cols, __global const T* x, Window g) {
     const long j = r % g.kw, i = (r / g.kw) % g.kh, c = r / (g.kw * g.kh);
     const long ow = l % g.out_w, oh = l / g.out_w;
     const long ih = oh * g.sh - g.ph + i * g.dh, iw = ow * g.sw - g.pw + j * g.dw;
+    /* storage moves unconverted; 0 is +0 in every type */
     const T v = ih >= 0 && ih < g.h && iw >= 0 && iw < g.w
                     ? x[g.x_off + n * g.x_sn + c * g.x_sc + ih * g.x_sh + iw * g.x_sw] : (T)0;
     cols[g.y_off + n * g.y_s0 + r * g.y_s1 + l * g.y_s2] = v;
@@ -43,7 +44,7 @@ __kernel void op_im2col(__global T* cols, __global const T* x, Window g) {
 __kernel void op_col2im(__global T* x, __global const T* cols, Window g) {
   FOR_EACH(e, g.n * g.c * g.h * g.w) {
     const long iw = e % g.w, ih = (e / g.w) % g.h, c = (e / (g.w * g.h)) % g.c, n = e / (g.w * g.h * g.c);
-    T acc = (T)0;
+    T_C acc = (T_C)0;
     for (long i = 0; i < g.kh; ++i) {
       const long th = ih + g.ph - i * g.dh;
       if (th < 0 || th % g.sh != 0) continue;
@@ -55,10 +56,10 @@ __kernel void op_col2im(__global T* x, __global const T* cols, Window g) {
         const long ow = tw / g.sw;
         if (ow >= g.out_w) continue;
         const long r = (c * g.kh + i) * g.kw + j;
-        acc += cols[g.y_off + n * g.y_s0 + r * g.y_s1 + (oh * g.out_w + ow) * g.y_s2];
+        acc += LOAD_T(cols, g.y_off + n * g.y_s0 + r * g.y_s1 + (oh * g.out_w + ow) * g.y_s2);
       }
     }
-    x[g.x_off + n * g.x_sn + c * g.x_sc + ih * g.x_sh + iw * g.x_sw] = acc;
+    STORE_T(x, g.x_off + n * g.x_sn + c * g.x_sc + ih * g.x_sh + iw * g.x_sw, acc);
   }
 }
 
@@ -68,7 +69,7 @@ __kernel void op_max_pool2d(__global T* y, __global long* idx, __global const T*
     const long ow = e % g.out_w, oh = (e / g.out_w) % g.out_h, c = (e / (g.out_w * g.out_h)) % g.c;
     const long n = e / (g.out_w * g.out_h * g.c);
     const __global T* plane = x + g.x_off + n * g.x_sn + c * g.x_sc;
-    T best = (T)-INFINITY;
+    T_C best = (T_C)-INFINITY;
     long best_at = -1;
     for (long i = 0; i < g.kh && !(best_at >= 0 && isnan(best)); ++i) {
       const long ih = oh * g.sh - g.ph + i * g.dh;
@@ -76,7 +77,7 @@ __kernel void op_max_pool2d(__global T* y, __global long* idx, __global const T*
       for (long j = 0; j < g.kw; ++j) {
         const long iw = ow * g.sw - g.pw + j * g.dw;
         if (iw < 0 || iw >= g.w) continue;
-        const T v = plane[ih * g.x_sh + iw * g.x_sw];
+        const T_C v = LOAD_T(plane, ih * g.x_sh + iw * g.x_sw);
         if (best_at < 0 || v > best || isnan(v)) {
           best = v;
           best_at = ih * g.w + iw;
@@ -84,7 +85,7 @@ __kernel void op_max_pool2d(__global T* y, __global long* idx, __global const T*
         }
       }
     }
-    y[g.y_off + n * g.y_s0 + c * g.y_s1 + oh * g.y_s2 + ow * g.y_s3] = best;
+    STORE_T(y, g.y_off + n * g.y_s0 + c * g.y_s1 + oh * g.y_s2 + ow * g.y_s3, best);
     idx[g.i_off + n * g.i_s0 + c * g.i_s1 + oh * g.i_s2 + ow * g.i_s3] = best_at;
   }
 }
@@ -93,7 +94,7 @@ __kernel void op_max_pool2d(__global T* y, __global long* idx, __global const T*
 const std::string& source(Device& dev, int32_t dtype) {
   static std::string sources[EMBER_DTYPE_COUNT];
   static std::mutex mutex;
-  if (dtype != EMBER_DTYPE_FLOAT32 && dtype != EMBER_DTYPE_FLOAT64)
+  if (dtype != EMBER_DTYPE_FLOAT32 && dtype != EMBER_DTYPE_FLOAT64 && !is_half_type(dtype))
     sdk::unsupported("window ops need a floating point tensor");
   const std::string defines = define_type(dev, "T", dtype);
   std::lock_guard<std::mutex> lock(mutex);
