@@ -16,6 +16,8 @@ if [[ "${EMBER_SANITIZERS:-1}" != 0 ]]; then
   (cd build && ctest -j "$jobs" --output-on-failure)
   cmake --preset asan -G Ninja
   cmake --build build-asan -j "$jobs"
+  # Drivers (PoCL, lavapipe) keep allocations for the process's life.
+  export LSAN_OPTIONS="suppressions=$PWD/tools/lsan-suppressions.txt:print_suppressions=0"
   cd build-asan
 else
   cd build
