@@ -34,13 +34,7 @@ int32_t probe_devices() {
   int n = 0;
   // Without libcuda (no driver) this answers cudaErrorInsufficientDriver;
   // without a GPU cudaErrorNoDevice. Neither takes the process down.
-  const cudaError_t e = cudaGetDeviceCount(&n);
-  if (e != cudaSuccess) {
-    (void)cudaGetLastError();
-    sdk::fail(std::string("CUDA: cudaGetDeviceCount failed: ") + cudaGetErrorString(e) + " (" + cudaGetErrorName(e) +
-                  ")",
-              EMBER_ERR_DEVICE);
-  }
+  check(cudaGetDeviceCount(&n), "cudaGetDeviceCount");
   if (n == 0) sdk::fail("CUDA: no CUDA-capable device is detected", EMBER_ERR_DEVICE);
   return n;
 }
