@@ -36,17 +36,25 @@ void check_indices(Device& dev, const ember_tensor& index, int64_t size, int dim
   unsigned long long* bad = nullptr;
   check(cudaMallocAsync(reinterpret_cast<void**>(&bad), 2 * sizeof(unsigned long long), dev.stream), "cudaMallocAsync");
   unsigned long long result[2] = {~0ull, 0};
-  cudaError_t st = cudaMemsetAsync(bad, 0xff, 2 * sizeof(unsigned long long), dev.stream);
-  if (st == cudaSuccess) {
+  // The first failing call is reported once the scratch memory is freed.
+  cudaError_t st = cudaSuccess;
+  const char* failed = nullptr;
+  auto step = [&](cudaError_t e, const char* call) {
+    if (st == cudaSuccess && e != cudaSuccess) st = e, failed = call;
+    return st == cudaSuccess;
+  };
+  if (step(cudaMemsetAsync(bad, 0xff, 2 * sizeof(unsigned long long), dev.stream), "cudaMemsetAsync")) {
     const Launch l = launch_for(dev, g.numel);
     check_kernel<<<l.blocks, l.threads, 0, dev.stream>>>(ptr<int64_t>(index), g, size, bad);
-    fetch_bad_kernel<<<1, 1, 0, dev.stream>>>(ptr<int64_t>(index), g, bad);
-    st = cudaGetLastError();
+    if (step(cudaGetLastError(), "check_kernel")) {
+      fetch_bad_kernel<<<1, 1, 0, dev.stream>>>(ptr<int64_t>(index), g, bad);
+      step(cudaGetLastError(), "fetch_bad_kernel");
+    }
   }
-  if (st == cudaSuccess) st = cudaMemcpyAsync(result, bad, sizeof result, cudaMemcpyDeviceToHost, dev.stream);
-  if (st == cudaSuccess) st = cudaStreamSynchronize(dev.stream);
-  (void)cudaFreeAsync(bad, dev.stream);
-  check(st, "the index check");
+  step(cudaMemcpyAsync(result, bad, sizeof result, cudaMemcpyDeviceToHost, dev.stream), "cudaMemcpyAsync");
+  step(cudaStreamSynchronize(dev.stream), "cudaStreamSynchronize");
+  step(cudaFreeAsync(bad, dev.stream), "cudaFreeAsync");
+  if (failed) fail(st, failed);
   if (result[0] != ~0ull)
     sdk::fail(std::string(op) + ": index " + std::to_string(int64_t(result[1])) + " is out of bounds for dimension " +
               std::to_string(dim) + " with size " + std::to_string(size));

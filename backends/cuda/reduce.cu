@@ -281,6 +281,7 @@ EMBER_KERNEL(extreme_entry) {
   const int dim = int(call.ints[0]);
   const ReduceGeometry g = split_dims(in, values, &indices, [&](int d) { return d == dim; });
   if (g.outputs == 0) return;
+  if (g.count == 0) sdk::fail("max/min: cannot reduce over an empty dimension");
   Device& dev = device_of(call);
   const bool is_max = call.op == EMBER_OP_MAX_DIM;
   dispatch(in.dtype, [&]<typename T>() {
