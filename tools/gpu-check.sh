@@ -5,7 +5,8 @@
 #   2. the cuda_plugin_devices CTest (the GPU branch: cuda:0 exists)
 #   3. `ember check-backend` on the CUDA plugin (the whole conformance kit)
 #   4. seed_tutorial --device cuda (its output must equal the CPU's)
-#   5. fashion_mnist --device cuda --epochs 1 (cnn and mlp; --limit unless FULL=1)
+#   5. fashion_mnist --device cuda --epochs 1 (cnn and mlp; --limit unless FULL=1),
+#      then the cnn again with EMBER_FALLBACK=strict (no op may fall back)
 #   6. bench_device on cuda:0 and on the CPU (timings side by side)
 # A summary of the steps closes the output; the exit status is 1 when any
 # step failed. Logs go to $OUT (when set, as on a lent GPU machine) or
@@ -34,15 +35,22 @@ step() {
   return "$rc"
 }
 
+finish() {
+  echo "=== summary (logs in $logs)"
+  printf '%s\n' "${summary[@]}"
+  exit "$failed"
+}
+
 if [[ "${BUILD:-1}" != 0 ]]; then
-  step configure 300 cmake --preset default -G Ninja -DEMBER_BACKEND_CUDA=ON -DEMBER_BUILD_TESTS=ON || exit 1
+  step configure 300 cmake --preset default -G Ninja -DEMBER_BACKEND_CUDA=ON -DEMBER_BUILD_TESTS=ON || finish
   step build 900 cmake --build "$build" -j "$(nproc)" --target ember-backend-cuda ember-backend-cpu ember_tool \
-    seed_tutorial fashion_mnist bench_device || exit 1
+    seed_tutorial fashion_mnist bench_device || finish
 fi
 
 plugin="$build/lib/ember/plugins/libember-backend-cuda.so"
 step nvidia-smi 30 nvidia-smi
-step devices 60 bash -c "'$build/bin/ember' devices | tee /dev/stderr | grep -q 'Devices:.* cuda:0'"
+# Without cuda:0 nothing below can run: stop here (the log says why).
+step devices 60 bash -c "'$build/bin/ember' devices | tee /dev/stderr | grep -q 'Devices:.* cuda:0'" || finish
 step ctest-devices 120 ctest --test-dir "$build" -R cuda_plugin_devices --output-on-failure
 step check-backend 600 "$build/bin/ember" check-backend "$plugin"
 step seed-tutorial 120 bash -c "
@@ -51,12 +59,17 @@ step seed-tutorial 120 bash -c "
   diff '$logs/seed_cpu.txt' '$logs/seed_cuda.txt' && cat '$logs/seed_cuda.txt'"
 limit="--limit 10000"
 [[ "${FULL:-0}" == 1 ]] && limit=""
-for model in cnn mlp; do
-  step "fashion-mnist-$model" 600 "$build/bin/fashion_mnist" --model "$model" --device cuda --epochs 1 $limit
-done
+if [[ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]]; then
+  for model in cnn mlp; do
+    step "fashion-mnist-$model" 600 "$build/bin/fashion_mnist" --model "$model" --device cuda --epochs 1 $limit
+  done
+  # Strict: any op without a CUDA kernel (a CPU fallback) is an error.
+  step fashion-mnist-strict 300 env EMBER_FALLBACK=strict "$build/bin/fashion_mnist" --model cnn --device cuda \
+    --epochs 1 --limit 2000
+else
+  summary+=("skipped fashion-mnist (no /usr/share/datasets/fashion-mnist: apt install dataset-fashion-mnist)")
+fi
 step bench-cuda 300 env EMBER_BENCH_DEVICE=cuda:0 "$build/bin/bench_device" --benchmark_min_time=0.2
 step bench-cpu 300 env EMBER_BENCH_DEVICE=cpu "$build/bin/bench_device" --benchmark_min_time=0.2
 
-echo "=== summary (logs in $logs)"
-printf '%s\n' "${summary[@]}"
-exit "$failed"
+finish
