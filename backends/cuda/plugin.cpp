@@ -5,6 +5,10 @@
 // Without a usable GPU (no driver library, no device, a driver older than
 // the runtime) probe fails with the CUDA runtime's reason: the plugin is
 // listed as not loaded, and nothing else changes.
+//
+// Status: written and built without a GPU. The no-GPU path is tested
+// (tests/cuda/devices.cmake); the kernels have not yet run on a GPU:
+// tools/gpu-check.sh is the first thing to run on a machine with one.
 #include "context.h"
 
 namespace ember::cuda {
