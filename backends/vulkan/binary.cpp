@@ -9,7 +9,9 @@ namespace {
 
 bool defined_for(int32_t op, int32_t dtype) {
   // Integer division by zero must raise, which a shader cannot: the CPU does it.
-  if (op == EMBER_OP_DIV) return dtype == EMBER_DTYPE_FLOAT32;
+  if (op == EMBER_OP_DIV) return dtype == EMBER_DTYPE_FLOAT32 || dtype == EMBER_DTYPE_FLOAT64;
+  // GLSL has no double pow
+  if (op == EMBER_OP_POW) return dtype != EMBER_DTYPE_FLOAT64;
   if (op == EMBER_OP_SUB) return dtype != EMBER_DTYPE_BOOL;
   return true;
 }

@@ -173,6 +173,7 @@ Device* open_device(VkPhysicalDevice physical, uint32_t family) {
   if (v12) have.pNext = &have12;
   vkGetPhysicalDeviceFeatures2(physical, &have);
   d->int64 = have.features.shaderInt64;
+  d->fp64 = have.features.shaderFloat64;
   d->int8 = v12 && have12.storageBuffer8BitAccess && have12.shaderInt8;
 
   VkPhysicalDeviceVulkan12Features enable12{};
@@ -183,6 +184,7 @@ Device* open_device(VkPhysicalDevice physical, uint32_t family) {
   VkPhysicalDeviceFeatures2 enable{};
   enable.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2;
   enable.features.shaderInt64 = d->int64;
+  enable.features.shaderFloat64 = d->fp64;
   if (v12) enable.pNext = &enable12;
 
   const float priority = 1.0f;
@@ -275,6 +277,9 @@ Device& device(int32_t index) {
 const char* suffix(Device& dev, int32_t dtype) {
   switch (dtype) {
     case EMBER_DTYPE_FLOAT32: return "f32";
+    case EMBER_DTYPE_FLOAT64:
+      if (!dev.fp64) sdk::unsupported("float64 needs shaderFloat64, which " + dev.name + " lacks");
+      return "f64";
     case EMBER_DTYPE_INT32: return "i32";
     case EMBER_DTYPE_INT64:
       if (!dev.int64) sdk::unsupported("int64 needs shaderInt64, which " + dev.name + " lacks");
@@ -355,6 +360,7 @@ void Push::scalar(int k, const ember_scalar& v, int32_t dtype) {
   const double d = v.kind == EMBER_SCALAR_DOUBLE ? v.d : double(v.i);
   const int64_t i = v.kind == EMBER_SCALAR_DOUBLE ? int64_t(v.d) : v.i;
   if (dtype == EMBER_DTYPE_FLOAT32) f32(k, float(d));
+  else if (dtype == EMBER_DTYPE_FLOAT64) std::memcpy(&s[2 * k], &d, 8);
   else u64(k, uint64_t(i));  // int32 / uint8 / bool read the low word
 }
 

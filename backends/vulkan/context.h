@@ -61,6 +61,7 @@ struct Device {
   std::string name;
   VkPhysicalDeviceProperties props{};
   VkPhysicalDeviceMemoryProperties memory_props{};
+  bool fp64 = false;           // shaderFloat64: float64 tensors (arithmetic; no transcendentals)
   bool int64 = false;          // shaderInt64: int64 tensors and every int64 index
   bool int8 = false;           // 8-bit storage + arithmetic: bool and uint8 tensors
   bool subgroup_arith = false;  // subgroup arithmetic in compute shaders
@@ -168,7 +169,8 @@ uint32_t groups_for(int64_t n);
 int32_t to_i32(int64_t v);
 
 // The variant-name suffix of a dtype ("f32", "i64", "b8"), or unsupported()
-// when the device lacks it (float64, half types, int64 without shaderInt64).
+// when the device lacks it (half types; float64 without shaderFloat64, int64
+// without shaderInt64, bool / uint8 without 8-bit storage).
 const char* suffix(Device& dev, int32_t dtype);
 inline std::string variant(const char* shader, Device& dev, int32_t dtype) {
   return std::string(shader) + "_" + suffix(dev, dtype);

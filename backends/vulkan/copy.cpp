@@ -74,7 +74,7 @@ EMBER_KERNEL(fill_kernel) {
 
 // arange is computed on the host exactly as the CPU backend computes it
 // (64-bit integers when start and step are, else double) and uploaded in
-// stream order: cheaper than a shader variant per dtype that needs fp64.
+// stream order: exact, where a shader would need fp64 for float arange.
 EMBER_KERNEL(arange_kernel) {
   const ember_tensor& out = call.outputs[0];
   if (out.ndim != 1) sdk::fail("arange: the output must be 1-d");
@@ -88,7 +88,7 @@ EMBER_KERNEL(arange_kernel) {
   const double s0 = start.kind == EMBER_SCALAR_DOUBLE ? start.d : double(start.i);
   const double s1 = step.kind == EMBER_SCALAR_DOUBLE ? step.d : double(step.i);
   sdk::dispatch_dtype(out.dtype, [&]<typename T>() {
-    if constexpr (std::is_same_v<T, sdk::Half> || std::is_same_v<T, sdk::BFloat16> || std::is_same_v<T, double>) {
+    if constexpr (std::is_same_v<T, sdk::Half> || std::is_same_v<T, sdk::BFloat16>) {
       sdk::unsupported("arange: unsupported dtype");
     } else {
       // bool as one byte, as the tensor stores it (vector<bool> packs bits)

@@ -37,8 +37,12 @@ void fill(const ember_op_call& call, int32_t op, const ember_tensor* prob, Push 
   const ember_tensor& out = call.outputs[0];
   Device& dev = device_of(call);
   suffix(dev, EMBER_DTYPE_INT64);  // the counters are 64-bit
-  const std::string name = prob ? variant("random_prob", dev, out.dtype) : variant("random", dev, out.dtype);
-  if (prob && prob->dtype != EMBER_DTYPE_FLOAT32) sdk::unsupported("bernoulli: float32 probabilities only");
+  if (prob && prob->dtype != EMBER_DTYPE_FLOAT32 && prob->dtype != EMBER_DTYPE_FLOAT64)
+    sdk::unsupported("bernoulli: the probabilities must be floating point");
+  if (prob) suffix(dev, prob->dtype);
+  const std::string name = prob ? variant(prob->dtype == EMBER_DTYPE_FLOAT64 ? "random_prob64" : "random_prob", dev,
+                                          out.dtype)
+                                : variant("random", dev, out.dtype);
   const Geometry g = prob ? make_geometry({&out, prob}) : make_geometry({&out});
   if (numel(out) == 0) return;
   const auto [key, base] = take(dev, g.numel);
@@ -58,7 +62,8 @@ void fill(const ember_op_call& call, int32_t op, const ember_tensor* prob, Push 
 
 EMBER_KERNEL(uniform_kernel) {
   const ember_tensor& out = call.outputs[0];
-  if (out.dtype != EMBER_DTYPE_FLOAT32) sdk::unsupported(std::string("uniform_: no Vulkan kernel for ") + sdk::dtype_name(out.dtype));
+  if (out.dtype != EMBER_DTYPE_FLOAT32 && out.dtype != EMBER_DTYPE_FLOAT64)
+    sdk::unsupported(std::string("uniform_: cannot fill a ") + sdk::dtype_name(out.dtype) + " tensor");
   Push p;
   p.f32(2, float(scalar_double(call, 0)));
   p.f32(3, float(scalar_double(call, 1)));
@@ -67,7 +72,8 @@ EMBER_KERNEL(uniform_kernel) {
 
 EMBER_KERNEL(normal_kernel) {
   const ember_tensor& out = call.outputs[0];
-  if (out.dtype != EMBER_DTYPE_FLOAT32) sdk::unsupported(std::string("normal_: no Vulkan kernel for ") + sdk::dtype_name(out.dtype));
+  if (out.dtype != EMBER_DTYPE_FLOAT32 && out.dtype != EMBER_DTYPE_FLOAT64)
+    sdk::unsupported(std::string("normal_: cannot fill a ") + sdk::dtype_name(out.dtype) + " tensor");
   const double std = scalar_double(call, 1);
   if (!(std >= 0)) sdk::fail("normal_: expects std >= 0.0, but found std " + std::to_string(std));
   Push p;
@@ -113,8 +119,7 @@ EMBER_KERNEL(randperm_kernel) {
   for (int64_t i = 0; i < n; ++i) perm[size_t(i)] = i;
   for (int64_t i = n - 1; i > 0; --i) std::swap(perm[size_t(i)], perm[size_t(engine() % uint64_t(i + 1))]);
   sdk::dispatch_dtype(out.dtype, [&]<typename T>() {
-    if constexpr (std::is_same_v<T, bool> || std::is_same_v<T, sdk::Half> || std::is_same_v<T, sdk::BFloat16> ||
-                  std::is_same_v<T, double>) {
+    if constexpr (std::is_same_v<T, bool> || std::is_same_v<T, sdk::Half> || std::is_same_v<T, sdk::BFloat16>) {
       sdk::unsupported(std::string("randperm: cannot fill a ") + sdk::dtype_name(out.dtype) + " tensor");
     } else {
       if constexpr (std::is_integral_v<T>)

@@ -82,7 +82,8 @@ int32_t reduce_entry(const ember_op_call* c) {
     // A workgroup per output pays off for long slices, or when there are
     // too few outputs to keep the device busy otherwise.
     g.per_item = g.count < 256 && g.outputs >= 64;
-    const bool subgroups = dev.subgroup_arith && in.dtype != EMBER_DTYPE_INT64;
+    // subgroup arithmetic on 64-bit types needs shaderSubgroupExtendedTypes
+    const bool subgroups = dev.subgroup_arith && in.dtype != EMBER_DTYPE_INT64 && in.dtype != EMBER_DTYPE_FLOAT64;
     const std::string name = variant(all_any ? (subgroups ? "allany_sg" : "allany") : (subgroups ? "reduce_sg" : "reduce"),
                                      dev, in.dtype);
     Dispatch d;

@@ -1,5 +1,6 @@
 // 2-d window kernels over (N, C, H, W): im2col and col2im (convolution is a
-// bmm over their columns) and max pooling; shaders/window.comp, float32.
+// bmm over their columns) and max pooling; shaders/window.comp, float32
+// and float64.
 #include "context.h"
 
 namespace ember::vulkan {
@@ -18,7 +19,8 @@ struct WindowArgs {
 WindowArgs window_args(const ember_op_call& call, const ember_tensor& image) {
   if (call.num_ints < 10) sdk::fail("window ops need 10 ints (kernel, stride, padding, dilation, output size)");
   if (image.ndim != 4) sdk::fail("window ops take 4-d images");
-  if (image.dtype != EMBER_DTYPE_FLOAT32) sdk::unsupported("the Vulkan window kernels are float32 only");
+  if (image.dtype != EMBER_DTYPE_FLOAT32 && image.dtype != EMBER_DTYPE_FLOAT64)
+    sdk::unsupported("window ops need a floating point tensor");
   WindowArgs g{};
   const int64_t* i = call.ints;
   g.kh = to_i32(i[0]), g.kw = to_i32(i[1]), g.sh = to_i32(i[2]), g.sw = to_i32(i[3]), g.ph = to_i32(i[4]);
@@ -40,8 +42,9 @@ void run(Device& dev, int32_t op, const WindowArgs& g, const ember_tensor& y, co
          const ember_tensor* idx, int64_t items) {
   if (items == 0) return;
   suffix(dev, EMBER_DTYPE_INT64);
+  const std::string name = variant("window", dev, x.dtype);
   Dispatch d;
-  d.variant = "window_f32";
+  d.variant = name.c_str();
   d.op = op;
   d.buffers[0] = allocation(y);
   d.buffers[1] = allocation(x);

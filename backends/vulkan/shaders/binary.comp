@@ -32,7 +32,7 @@ T_C int_pow(T_C base, T_C e) {
 }
 #endif
 
-#if defined(T_FLOAT)
+#if defined(T_FLOAT) && !defined(T_F64)  // no double pow in GLSL: binary.cpp declines it
 // C's pow where GLSL's is undefined (x < 0, x == 0): negative bases with
 // integral exponents, zero bases, nan.
 T_C fpow(T_C a, T_C b) {
@@ -58,7 +58,9 @@ T_C apply(T_C a, T_C b) {
     case OP_SUB: { precise T_C r = a - alpha * b; return r; }
     case OP_MUL: return a * b;
     case OP_DIV: return a / b;
+#if !defined(T_F64)
     case OP_POW: return fpow(a, b);
+#endif
     case OP_MAXIMUM: return isnan(a) || isnan(b) ? a + b : (a > b ? a : b);  // nan propagates
     case OP_MINIMUM: return isnan(a) || isnan(b) ? a + b : (a < b ? a : b);
   }

@@ -1,6 +1,6 @@
 # Every shader variant the plugin embeds (included by ../CMakeLists.txt).
 # Names are <shader>_<dtype...>; pipeline.cpp finds them by name.
-set(vk_dtypes f32 i32 i64 u8 b8)
+set(vk_dtypes f32 f64 i32 i64 u8 b8)
 foreach(o ${vk_dtypes})
   foreach(i ${vk_dtypes})
     vk_shader(copy.comp copy_${o}_${i} O ${o} I ${i} T ${o})
@@ -17,6 +17,7 @@ foreach(t ${vk_dtypes})
   vk_shader(index.comp index_${t} T ${t})
   vk_shader(random.comp random_${t} T ${t})
   vk_shader(random.comp random_prob_${t} T ${t} P f32)
+  vk_shader(random.comp random_prob64_${t} T ${t} P f64)
 endforeach()
 # Subgroup arithmetic on 32-bit accumulators only (64-bit needs
 # shaderSubgroupExtendedTypes).
@@ -24,10 +25,11 @@ foreach(t f32 i32 u8 b8)
   vk_shader(reduce.comp reduce_sg_${t} T ${t} DEFINES SUBGROUP=1)
   vk_shader(reduce.comp allany_sg_${t} T ${t} DEFINES ALLANY=1 SUBGROUP=1)
 endforeach()
-foreach(t f32 i32 i64 u8)
+foreach(t f32 f64 i32 i64 u8)
   vk_shader(matmul.comp bmm_${t} T ${t})
   vk_shader(matmul_rows.comp bmm_rows_${t} T ${t})
 endforeach()
 vk_shader(matmul_vec4.comp bmm_vec4_f32)
 vk_shader(window.comp window_f32 T f32)
+vk_shader(window.comp window_f64 T f64)
 vk_shader(softmax.comp softmax_f32 T f32)

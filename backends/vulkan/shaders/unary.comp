@@ -13,15 +13,17 @@ T_C apply(T_C x) {
   switch (OP) {
     case OP_NEG: return -x;
     case OP_ABS: return abs(x);
-    case OP_EXP: return exp(x);
-    case OP_LOG: return log(x);
     case OP_SQRT: return sqrt(x);
     case OP_RSQRT: return T_C(1) / sqrt(x);
+#if !defined(T_F64)  // GLSL has no double exp, log, sin, cos, tanh: unary.cpp declines them
+    case OP_EXP: return exp(x);
+    case OP_LOG: return log(x);
     case OP_SIN: return sin(x);
     case OP_COS: return cos(x);
     // tanh(x) = +-1 in float beyond |x| = 10; clamping keeps e^2x finite
     case OP_TANH: return isnan(x) ? x : tanh(clamp(x, T_C(-15), T_C(15)));
     case OP_SIGMOID: return T_C(1) / (T_C(1) + exp(-x));
+#endif
     case OP_RELU: return x < T_C(0) ? T_C(0) : x;  // keeps nan, as PyTorch
     case OP_SIGN: return T_C(int(x > T_C(0)) - int(x < T_C(0)));
     case OP_FLOOR: return floor(x);
