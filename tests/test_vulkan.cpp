@@ -564,6 +564,12 @@ TEST_F(Vulkan, DISABLED_Timings) {
   }
 }
 
+// An allocation the device cannot make is an out-of-memory Error, not a crash.
+TEST_F(Vulkan, OutOfMemoryIsAnError) {
+  EXPECT_ERROR_HAS(ember::empty({int64_t(1) << 38}, ember::TensorOptions().device(cl())), "out of memory");
+  EXPECT_EQ((ember::ones({3}, ember::TensorOptions().device(cl())) * 2).sum().item<float>(), 6.0f);
+}
+
 TEST_F(Vulkan, DeclinedCasesFallBackVisibly) {
   // float16 has no Vulkan kernels: strict mode names the op and the device,
   // warn mode runs the op on the CPU and leaves the result on Vulkan.

@@ -152,13 +152,16 @@ Device* open_device(VkPhysicalDevice physical, uint32_t family) {
   vkGetPhysicalDeviceProperties(physical, &d->props);
   vkGetPhysicalDeviceMemoryProperties(physical, &d->memory_props);
 
+  VkPhysicalDeviceMaintenance3Properties maintenance3{};
+  maintenance3.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_3_PROPERTIES;
   VkPhysicalDeviceSubgroupProperties subgroup{};
-
   subgroup.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES;
+  subgroup.pNext = &maintenance3;
   VkPhysicalDeviceProperties2 props2{};
   props2.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2;
   props2.pNext = &subgroup;
   vkGetPhysicalDeviceProperties2(physical, &props2);
+  d->max_allocation = maintenance3.maxMemoryAllocationSize;
   d->subgroup_arith = (subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) &&
                       (subgroup.supportedOperations & VK_SUBGROUP_FEATURE_ARITHMETIC_BIT) &&
                       !std::getenv("EMBER_VULKAN_NO_SUBGROUPS");
@@ -177,7 +180,6 @@ Device* open_device(VkPhysicalDevice physical, uint32_t family) {
   d->int8 = v12 && have12.storageBuffer8BitAccess && have12.shaderInt8;
 
   VkPhysicalDeviceVulkan12Features enable12{};
-
   enable12.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES;
   enable12.storageBuffer8BitAccess = d->int8;
   enable12.shaderInt8 = d->int8;

@@ -65,6 +65,7 @@ struct Device {
   bool int64 = false;          // shaderInt64: int64 tensors and every int64 index
   bool int8 = false;           // 8-bit storage + arithmetic: bool and uint8 tensors
   bool subgroup_arith = false;  // subgroup arithmetic in compute shaders
+  VkDeviceSize max_allocation = 0;  // maxMemoryAllocationSize
   uint32_t device_memory_type = 0, upload_memory_type = 0, readback_memory_type = 0;
 
   // Everything below is guarded by `mutex`: kernels, copies and allocation

@@ -86,6 +86,11 @@ int32_t allocate(int32_t index, size_t nbytes, void** out, char* err, size_t cap
     std::lock_guard<std::recursive_mutex> lock(dev.mutex);
     // Vulkan has no empty buffers; an empty tensor still gets a range.
     const VkDeviceSize size = round_up(std::max<size_t>(nbytes, 1), alignment(dev));
+    // Past the driver's limit vkAllocateMemory is invalid usage, not an error code.
+    if (size > dev.max_allocation)
+      sdk::fail("vulkan: cannot allocate " + std::to_string(nbytes) + " bytes: " + dev.name +
+                    " allocates at most " + std::to_string(dev.max_allocation) + " bytes at once (out of memory)",
+                EMBER_ERR_OUT_OF_MEMORY);
     VkDeviceSize offset = 0;
     Block* block = nullptr;
     for (auto& b : dev.blocks)

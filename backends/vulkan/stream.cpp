@@ -111,7 +111,6 @@ void dispatch(Device& dev, const Dispatch& d) {
   dev.params_used = round_up(params_at + params_size, align);
 
   VkDescriptorSetAllocateInfo ai{};
-
   ai.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO;
   ai.descriptorPool = dev.descriptor_pool;
   ai.descriptorSetCount = 1;
