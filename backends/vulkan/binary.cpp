@@ -9,7 +9,9 @@ namespace {
 
 bool defined_for(int32_t op, int32_t dtype) {
   // Integer division by zero must raise, which a shader cannot: the CPU does it.
-  if (op == EMBER_OP_DIV) return dtype == EMBER_DTYPE_FLOAT32 || dtype == EMBER_DTYPE_FLOAT64;
+  if (op == EMBER_OP_DIV)
+    return dtype == EMBER_DTYPE_FLOAT32 || dtype == EMBER_DTYPE_FLOAT64 || dtype == EMBER_DTYPE_FLOAT16 ||
+           dtype == EMBER_DTYPE_BFLOAT16;
   // GLSL has no double pow
   if (op == EMBER_OP_POW) return dtype != EMBER_DTYPE_FLOAT64;
   if (op == EMBER_OP_SUB) return dtype != EMBER_DTYPE_BOOL;
@@ -28,8 +30,8 @@ int32_t binary_entry(const ember_op_call* c) {
     const int32_t want_out = writes_bool<Op> ? int32_t(EMBER_DTYPE_BOOL) : a.dtype;
     if (out.dtype != want_out) sdk::fail(std::string(sdk::op_name(Op)) + ": unexpected output dtype");
     Device& dev = device_of(call);
-    const std::string name = variant(writes_bool<Op> ? "compare" : "binary", dev, a.dtype);
-    suffix(dev, out.dtype);
+    const std::string name = variant(writes_bool<Op> ? "compare" : "binary", dev, a.dtype, true);
+    suffix(dev, out.dtype, true);
     if (!defined_for(Op, a.dtype))
       sdk::unsupported(std::string(sdk::op_name(Op)) + " on " + sdk::dtype_name(a.dtype) + " runs on the CPU");
     const Geometry g = make_geometry({&out, &a, &b});
@@ -53,7 +55,7 @@ EMBER_KERNEL(where_kernel) {
   const ember_tensor &cond = call.inputs[0], &a = call.inputs[1], &b = call.inputs[2], &out = call.outputs[0];
   if (cond.dtype != EMBER_DTYPE_BOOL) sdk::fail("where: the condition must be bool");
   Device& dev = device_of(call);
-  const std::string name = variant("where", dev, out.dtype);
+  const std::string name = variant("where", dev, out.dtype, true);
   suffix(dev, EMBER_DTYPE_BOOL);
   const Geometry g = make_geometry({&out, &cond, &a, &b});
   if (g.numel == 0) return;

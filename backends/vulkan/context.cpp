@@ -173,20 +173,30 @@ Device* open_device(VkPhysicalDevice physical, uint32_t family) {
   have12.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES;
   VkPhysicalDeviceFeatures2 have{};
   have.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2;
+  VkPhysicalDeviceVulkan11Features have11{};
+  have11.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES;
+  have12.pNext = &have11;
   if (v12) have.pNext = &have12;
   vkGetPhysicalDeviceFeatures2(physical, &have);
   d->int64 = have.features.shaderInt64;
   d->fp64 = have.features.shaderFloat64;
   d->int8 = v12 && have12.storageBuffer8BitAccess && have12.shaderInt8;
+  d->half = v12 && have11.storageBuffer16BitAccess && have12.shaderFloat16 && have.features.shaderInt16;
 
   VkPhysicalDeviceVulkan12Features enable12{};
   enable12.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES;
   enable12.storageBuffer8BitAccess = d->int8;
   enable12.shaderInt8 = d->int8;
+  enable12.shaderFloat16 = d->half;
+  VkPhysicalDeviceVulkan11Features enable11{};
+  enable11.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES;
+  enable11.storageBuffer16BitAccess = d->half;
+  enable12.pNext = &enable11;
   VkPhysicalDeviceFeatures2 enable{};
   enable.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2;
   enable.features.shaderInt64 = d->int64;
   enable.features.shaderFloat64 = d->fp64;
+  enable.features.shaderInt16 = d->half;
   if (v12) enable.pNext = &enable12;
 
   const float priority = 1.0f;
@@ -276,8 +286,13 @@ Device& device(int32_t index) {
   return *all[size_t(index)];
 }
 
-const char* suffix(Device& dev, int32_t dtype) {
+const char* suffix(Device& dev, int32_t dtype, bool half) {
   switch (dtype) {
+    case EMBER_DTYPE_FLOAT16:
+    case EMBER_DTYPE_BFLOAT16:
+      if (!half) break;
+      if (!dev.half) sdk::unsupported("float16 and bfloat16 need 16-bit storage and arithmetic, which " + dev.name + " lacks");
+      return dtype == EMBER_DTYPE_FLOAT16 ? "f16" : "bf16";
     case EMBER_DTYPE_FLOAT32: return "f32";
     case EMBER_DTYPE_FLOAT64:
       if (!dev.fp64) sdk::unsupported("float64 needs shaderFloat64, which " + dev.name + " lacks");
@@ -290,8 +305,9 @@ const char* suffix(Device& dev, int32_t dtype) {
     case EMBER_DTYPE_UINT8:
       if (!dev.int8) sdk::unsupported("bool and uint8 need 8-bit storage and arithmetic, which " + dev.name + " lacks");
       return dtype == EMBER_DTYPE_BOOL ? "b8" : "u8";
-    default: sdk::unsupported(std::string("the Vulkan backend has no ") + sdk::dtype_name(dtype) + " kernels");
+    default: break;
   }
+  sdk::unsupported(std::string("the Vulkan backend has no ") + sdk::dtype_name(dtype) + " kernels for this op");
 }
 
 int64_t numel(const ember_tensor& t) {
@@ -361,7 +377,7 @@ void Push::f32(int k, float v) { std::memcpy(&s[2 * k], &v, 4); }
 void Push::scalar(int k, const ember_scalar& v, int32_t dtype) {
   const double d = v.kind == EMBER_SCALAR_DOUBLE ? v.d : double(v.i);
   const int64_t i = v.kind == EMBER_SCALAR_DOUBLE ? int64_t(v.d) : v.i;
-  if (dtype == EMBER_DTYPE_FLOAT32) f32(k, float(d));
+  if (dtype == EMBER_DTYPE_FLOAT32 || dtype == EMBER_DTYPE_FLOAT16 || dtype == EMBER_DTYPE_BFLOAT16) f32(k, float(d));
   else if (dtype == EMBER_DTYPE_FLOAT64) std::memcpy(&s[2 * k], &d, 8);
   else u64(k, uint64_t(i));  // int32 / uint8 / bool read the low word
 }

@@ -64,6 +64,7 @@ struct Device {
   bool fp64 = false;           // shaderFloat64: float64 tensors (arithmetic; no transcendentals)
   bool int64 = false;          // shaderInt64: int64 tensors and every int64 index
   bool int8 = false;           // 8-bit storage + arithmetic: bool and uint8 tensors
+  bool half = false;           // 16-bit storage, float16 and int16 arithmetic: float16 / bfloat16 tensors
   bool subgroup_arith = false;  // subgroup arithmetic in compute shaders
   VkDeviceSize max_allocation = 0;  // maxMemoryAllocationSize
   uint32_t device_memory_type = 0, upload_memory_type = 0, readback_memory_type = 0;
@@ -170,11 +171,13 @@ uint32_t groups_for(int64_t n);
 int32_t to_i32(int64_t v);
 
 // The variant-name suffix of a dtype ("f32", "i64", "b8"), or unsupported()
-// when the device lacks it (half types; float64 without shaderFloat64, int64
-// without shaderInt64, bool / uint8 without 8-bit storage).
-const char* suffix(Device& dev, int32_t dtype);
-inline std::string variant(const char* shader, Device& dev, int32_t dtype) {
-  return std::string(shader) + "_" + suffix(dev, dtype);
+// when the device lacks it (float64 without shaderFloat64, int64 without
+// shaderInt64, bool / uint8 without 8-bit storage, the half types without
+// 16-bit storage). The half types have variants of the elementwise, copy and
+// reduction shaders only: other families pass half = false.
+const char* suffix(Device& dev, int32_t dtype, bool half = false);
+inline std::string variant(const char* shader, Device& dev, int32_t dtype, bool half = false) {
+  return std::string(shader) + "_" + suffix(dev, dtype, half);
 }
 
 // The kernel families; each registers its ops.

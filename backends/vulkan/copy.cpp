@@ -23,7 +23,7 @@ EMBER_KERNEL(copy_kernel) {
   Device& dev = device_of(call);
   const int64_t n = numel(out);
   if (n == 0) return;
-  const std::string name = std::string("copy_") + suffix(dev, out.dtype) + "_" + suffix(dev, in.dtype);
+  const std::string name = std::string("copy_") + suffix(dev, out.dtype, true) + "_" + suffix(dev, in.dtype, true);
   if (in.dtype == out.dtype && is_contiguous(in) && is_contiguous(out) &&
       (in.data != out.data || in.offset != out.offset)) {
     const VkDeviceSize es = VkDeviceSize(sdk::dtype_size(in.dtype));
@@ -56,7 +56,7 @@ EMBER_KERNEL(fill_kernel) {
   const ember_tensor& out = call.outputs[0];
   Device& dev = device_of(call);
   if (numel(out) == 0) return;
-  const std::string name = std::string("copy_") + suffix(dev, out.dtype) + "_" + suffix(dev, out.dtype);
+  const std::string name = std::string("copy_") + suffix(dev, out.dtype, true) + "_" + suffix(dev, out.dtype, true);
   Dispatch d;
   d.variant = name.c_str();
   d.op = EMBER_OP_FILL;

@@ -76,7 +76,7 @@ int32_t reduce_entry(const ember_op_call* c) {
         sdk::unsupported("sum/prod of bool must be computed in int64 (the core converts)");
     }
     Device& dev = device_of(call);
-    suffix(dev, out.dtype);
+    suffix(dev, out.dtype, true);
     ReduceGeometry g = split_dims(in, out, nullptr, [&](int d) { return out.strides[d] == 0; });
     if (g.outputs == 0) return;
     // A workgroup per output pays off for long slices, or when there are
@@ -85,7 +85,7 @@ int32_t reduce_entry(const ember_op_call* c) {
     // subgroup arithmetic on 64-bit types needs shaderSubgroupExtendedTypes
     const bool subgroups = dev.subgroup_arith && in.dtype != EMBER_DTYPE_INT64 && in.dtype != EMBER_DTYPE_FLOAT64;
     const std::string name = variant(all_any ? (subgroups ? "allany_sg" : "allany") : (subgroups ? "reduce_sg" : "reduce"),
-                                     dev, in.dtype);
+                                     dev, in.dtype, true);
     Dispatch d;
     d.variant = name.c_str();
     d.op = Op;
@@ -112,7 +112,7 @@ int32_t extreme_entry(const ember_op_call* c) {
     const int dim = int(call.ints[0]);
     Device& dev = device_of(call);
     suffix(dev, EMBER_DTYPE_INT64);
-    const std::string name = variant("extreme", dev, in.dtype);
+    const std::string name = variant("extreme", dev, in.dtype, true);
     ReduceGeometry g = split_dims(in, values, &indices, [&](int d) { return d == dim; });
     if (g.outputs == 0) return;
     Dispatch d;

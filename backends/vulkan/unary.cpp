@@ -8,7 +8,7 @@ namespace ember::vulkan {
 namespace {
 
 bool defined_for(int32_t op, int32_t dtype) {
-  if (dtype == EMBER_DTYPE_FLOAT32) return true;
+  if (dtype == EMBER_DTYPE_FLOAT32 || dtype == EMBER_DTYPE_FLOAT16 || dtype == EMBER_DTYPE_BFLOAT16) return true;
   if (dtype == EMBER_DTYPE_FLOAT64)  // GLSL has no double exp, log, sin, cos, tanh: the CPU computes those
     return op != EMBER_OP_EXP && op != EMBER_OP_LOG && op != EMBER_OP_SIN && op != EMBER_OP_COS &&
            op != EMBER_OP_TANH && op != EMBER_OP_SIGMOID;
@@ -33,7 +33,7 @@ int32_t unary_entry(const ember_op_call* c) {
     const ember_tensor &in = call.inputs[0], &out = call.outputs[0];
     if (in.dtype != out.dtype) sdk::fail(std::string(sdk::op_name(Op)) + ": input and output dtypes differ");
     Device& dev = device_of(call);
-    const std::string name = variant("unary", dev, out.dtype);
+    const std::string name = variant("unary", dev, out.dtype, true);
     if (!defined_for(Op, out.dtype))
       sdk::unsupported(std::string(sdk::op_name(Op)) + " is not defined for " + sdk::dtype_name(out.dtype));
     const Geometry g = make_geometry({&out, &in});
@@ -60,7 +60,7 @@ int32_t unary_entry(const ember_op_call* c) {
 EMBER_KERNEL(logical_not_kernel) {
   const ember_tensor &in = call.inputs[0], &out = call.outputs[0];
   Device& dev = device_of(call);
-  const std::string name = variant("compare", dev, in.dtype);
+  const std::string name = variant("compare", dev, in.dtype, true);
   suffix(dev, EMBER_DTYPE_BOOL);
   const Geometry g = make_geometry({&out, &in});
   if (g.numel == 0) return;

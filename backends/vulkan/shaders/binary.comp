@@ -104,15 +104,15 @@ bool compare(T_C a, T_C b) {
 void main() {
 #if defined(COMPARE)
   if (OP == OP_LOGICAL_NOT) {
-    FOR_EACH(i, g.numel) out_[at(0, i)] = uint8_t(T_C(a_[at(1, i)]) == T_C(0) ? 1 : 0);
+    FOR_EACH(i, g.numel) out_[at(0, i)] = uint8_t(T_LOAD(a_[at(1, i)]) == T_C(0) ? 1 : 0);
     return;
   }
-  FOR_EACH(i, g.numel) out_[at(0, i)] = uint8_t(compare(T_C(a_[at(1, i)]), T_C(b_[at(2, i)])) ? 1 : 0);
+  FOR_EACH(i, g.numel) out_[at(0, i)] = uint8_t(compare(T_LOAD(a_[at(1, i)]), T_LOAD(b_[at(2, i)])) ? 1 : 0);
 #else
 #if defined(WHERE)  // operands: out, cond, a, b
   FOR_EACH(i, g.numel) out_[at(0, i)] = cond_[at(1, i)] != uint8_t(0) ? a_[at(2, i)] : b_[at(3, i)];
 #else
-  FOR_EACH(i, g.numel) out_[at(0, i)] = T(apply(T_C(a_[at(1, i)]), T_C(b_[at(2, i)])));
+  FOR_EACH(i, g.numel) out_[at(0, i)] = T_STORE(apply(T_LOAD(a_[at(1, i)]), T_LOAD(b_[at(2, i)])));
 #endif
 #endif
 }

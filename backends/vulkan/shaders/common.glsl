@@ -4,6 +4,9 @@
 #extension GL_EXT_shader_explicit_arithmetic_types_int64 : enable
 #extension GL_EXT_shader_explicit_arithmetic_types_int8 : enable
 #extension GL_EXT_shader_8bit_storage : enable
+#extension GL_EXT_shader_16bit_storage : enable
+#extension GL_EXT_shader_explicit_arithmetic_types_int16 : enable
+#extension GL_EXT_shader_explicit_arithmetic_types_float16 : enable
 
 // Workgroup size (ids 0, 1) and the op a pipeline computes (id 2): the host
 // creates one pipeline per (variant, op), so the switch on OP folds away.
@@ -26,7 +29,7 @@ double scalar_f64(int k) { return packDouble2x32(uvec2(pc.s[2 * k], pc.s[2 * k +
 #endif
 
 // A scalar in T's arithmetic type.
-#if defined(T_F32)
+#if defined(T_F32) || defined(T_HALF)
 #define SCALAR_T(k) scalar_f32(k)
 #elif defined(T_F64)
 #define SCALAR_T(k) scalar_f64(k)
@@ -36,6 +39,36 @@ double scalar_f64(int k) { return packDouble2x32(uvec2(pc.s[2 * k], pc.s[2 * k +
 #define SCALAR_T(k) scalar_i32(k)
 #else
 #define SCALAR_T(k) scalar_u32(k)
+#endif
+
+// Loads and stores of T, I and O between their storage and arithmetic
+// types: plain conversions, but bfloat16 is bits in a uint16_t, rounded to
+// nearest even on the way in (nan stays a quiet nan), as sdk/half.h does.
+#if defined(T_BF16) || defined(I_BF16) || defined(O_BF16)
+float bf16_load(uint16_t v) { return uintBitsToFloat(uint(v) << 16); }
+uint16_t bf16_store(float f) {
+  uint x = floatBitsToUint(f);
+  if ((x & 0x7fffffffu) > 0x7f800000u) return uint16_t((x >> 16) | 0x40u);
+  x += 0x7fffu + ((x >> 16) & 1u);
+  return uint16_t(x >> 16);
+}
+#endif
+#if defined(T_BF16)
+#define T_LOAD(v) bf16_load(v)
+#define T_STORE(v) bf16_store(v)
+#else
+#define T_LOAD(v) T_C(v)
+#define T_STORE(v) T(v)
+#endif
+#if defined(I_BF16)
+#define I_LOAD(v) bf16_load(v)
+#else
+#define I_LOAD(v) I_C(v)
+#endif
+#if defined(O_BF16)
+#define O_STORE(v) bf16_store(v)
+#else
+#define O_STORE(v) O(v)
 #endif
 
 // 1-d grid-stride loop over n items.

@@ -22,19 +22,19 @@ void main() {
     int oi, oo, oo2;
     kept_offsets(o, oi, oo, oo2);
     const int stride = g.nr > 0 ? g.r_in[0] : 0;
-    T_C best = T_C(in_[oi]);
+    T_C best = T_LOAD(in_[oi]);
     int best_at = 0;
     for (int j = 1; j < g.count; ++j) {
 #if defined(T_FLOAT)
       if (isnan(best)) break;
 #endif
-      const T_C v = T_C(in_[oi + j * stride]);
+      const T_C v = T_LOAD(in_[oi + j * stride]);
       if (better(v, best)) {
         best = v;
         best_at = j;
       }
     }
-    values_[oo] = T(best);
+    values_[oo] = T_STORE(best);
     indices_[oo2] = int64_t(best_at);
   }
 }

@@ -19,7 +19,7 @@ layout(std430, set = 0, binding = 0) buffer Out { uint8_t out_[]; };
 #else
 layout(std430, set = 0, binding = 0) buffer Out { T out_[]; };
 #define ACC T_C
-#define STORE(v) T(v)
+#define STORE(v) T_STORE(v)
 #endif
 layout(std430, set = 0, binding = 1) readonly buffer In { T in_[]; };
 
@@ -72,9 +72,9 @@ ACC combine(ACC acc, ACC v) {
 
 ACC load(int at) {
 #if defined(ALLANY)
-  return in_[at] != T(0) ? 1u : 0u;
+  return T_LOAD(in_[at]) != T_C(0) ? 1u : 0u;
 #else
-  return ACC(in_[at]);
+  return ACC(T_LOAD(in_[at]));
 #endif
 }
 

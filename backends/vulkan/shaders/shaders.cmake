@@ -1,10 +1,22 @@
 # Every shader variant the plugin embeds (included by ../CMakeLists.txt).
 # Names are <shader>_<dtype...>; pipeline.cpp finds them by name.
 set(vk_dtypes f32 f64 i32 i64 u8 b8)
-foreach(o ${vk_dtypes})
-  foreach(i ${vk_dtypes})
+# The half types (computing in float) only for copies, fills, the
+# elementwise ops and reductions.
+set(vk_all_dtypes ${vk_dtypes} f16 bf16)
+foreach(o ${vk_all_dtypes})
+  foreach(i ${vk_all_dtypes})
     vk_shader(copy.comp copy_${o}_${i} O ${o} I ${i} T ${o})
   endforeach()
+endforeach()
+foreach(t f16 bf16)
+  vk_shader(unary.comp unary_${t} T ${t})
+  vk_shader(binary.comp binary_${t} T ${t})
+  vk_shader(binary.comp compare_${t} T ${t} DEFINES COMPARE=1)
+  vk_shader(binary.comp where_${t} T ${t} DEFINES WHERE=1)
+  vk_shader(reduce.comp reduce_${t} T ${t})
+  vk_shader(reduce.comp allany_${t} T ${t} DEFINES ALLANY=1)
+  vk_shader(extreme.comp extreme_${t} T ${t})
 endforeach()
 foreach(t ${vk_dtypes})
   vk_shader(unary.comp unary_${t} T ${t})
@@ -21,7 +33,7 @@ foreach(t ${vk_dtypes})
 endforeach()
 # Subgroup arithmetic on 32-bit accumulators only (64-bit needs
 # shaderSubgroupExtendedTypes).
-foreach(t f32 i32 u8 b8)
+foreach(t f32 f16 bf16 i32 u8 b8)
   vk_shader(reduce.comp reduce_sg_${t} T ${t} DEFINES SUBGROUP=1)
   vk_shader(reduce.comp allany_sg_${t} T ${t} DEFINES ALLANY=1 SUBGROUP=1)
 endforeach()

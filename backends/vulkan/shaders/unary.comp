@@ -61,5 +61,5 @@ T_C apply(T_C x) {
 }
 
 void main() {
-  FOR_EACH(i, g.numel) out_[at(0, i)] = T(apply(T_C(in_[at(1, i)])));
+  FOR_EACH(i, g.numel) out_[at(0, i)] = T_STORE(apply(T_LOAD(in_[at(1, i)])));
 }
