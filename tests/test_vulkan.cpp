@@ -1,10 +1,11 @@
 // The Vulkan backend against the CPU backend: every primitive on the same
-// inputs (float32, the integer dtypes and bool, broadcasting,
-// non-contiguous views, empty tensors), in strict fallback mode so that each
-// op provably ran on Vulkan; round trips, printing, device mixing, random
-// distributions, and a few training steps of an MLP and a CNN. float64 runs
-// on devices with shaderFloat64 except exp, log, sin, cos, tanh, sigmoid, pow
-// and softmax (GLSL has no double transcendentals): those fall back.
+// inputs (float32, float64, the half types, the integer dtypes and bool;
+// broadcasting, non-contiguous views, empty tensors), in strict fallback
+// mode so that each op provably ran on Vulkan; round trips, printing, device
+// mixing, random distributions, and a few training steps of an MLP and a
+// CNN. float64 runs on devices with shaderFloat64 except exp, log, sin, cos,
+// tanh, sigmoid, pow and softmax (GLSL has no double transcendentals): those
+// fall back; the half types have copies, elementwise ops and reductions.
 #include <gtest/gtest.h>
 
 #include <ember/ember.h>
