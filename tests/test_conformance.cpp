@@ -49,7 +49,7 @@ TEST_F(Conformance, EveryCasePassesOnEveryDevice) {
     // OpenCL has every primitive, half types included (issue #5): nothing falls back.
     if (device.type() == ember::DeviceType("opencl")) {
       for (const auto& r : results) EXPECT_EQ(r.outcome, Outcome::Pass) << r.name << ": " << r.message;
-    } else if (!device.is_cpu()) {
+    } else if (device.str().rfind("testdev", 0) == 0) {  // the stub backend has no neg: it falls back
       const CaseResult* neg = find(results, "neg");
       ASSERT_NE(neg, nullptr);
       EXPECT_EQ(neg->outcome, Outcome::FellBack);
