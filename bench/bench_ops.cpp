@@ -43,10 +43,46 @@ void matmul(benchmark::State& state, int64_t n) {
                                                 benchmark::Counter::kIsIterationInvariantRate,
                                                 benchmark::Counter::OneK::kIs1000);
 }
+void matmul_64(benchmark::State& s) { matmul(s, 64); }
+void matmul_128(benchmark::State& s) { matmul(s, 128); }
 void matmul_256(benchmark::State& s) { matmul(s, 256); }
+void matmul_512(benchmark::State& s) { matmul(s, 512); }
 void matmul_1024(benchmark::State& s) { matmul(s, 1024); }
+void matmul_2048(benchmark::State& s) { matmul(s, 2048); }
+BENCHMARK(matmul_64)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
+BENCHMARK(matmul_128)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
 BENCHMARK(matmul_256)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
+BENCHMARK(matmul_512)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
 BENCHMARK(matmul_1024)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+BENCHMARK(matmul_2048)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+
+// The products of the MLP 784-512-512-10 at batch 128, with the operands laid
+// out as Linear's forward and backward see them: X (128x784), W (512x784,
+// out x in, contiguous), G the output's gradient (128x512). The transposes
+// are views, as in autograd.
+void mlp_product(benchmark::State& state, int64_t m, int64_t k, int64_t n, bool ta, bool tb) {
+  set_threads(state);
+  lib::manual_seed(0);
+  // a is (m, k) after the optional transpose, b is (k, n).
+  auto a = ta ? lib::rand({k, m}).t() : lib::rand({m, k});
+  auto b = tb ? lib::rand({n, k}).t() : lib::rand({k, n});
+  for (auto _ : state) benchmark::DoNotOptimize(a.matmul(b));
+  state.counters["FLOP/s"] = benchmark::Counter(2.0 * double(m) * double(k) * double(n),
+                                                benchmark::Counter::kIsIterationInvariantRate,
+                                                benchmark::Counter::OneK::kIs1000);
+}
+// Forward of the first layer: X . W^T = (128x784) . (512x784)^T.
+void mlp_fwd_xwt(benchmark::State& s) { mlp_product(s, 128, 784, 512, false, true); }
+// grad_X of the first layer: G . W = (128x512) . (512x784).
+void mlp_bwd_gw(benchmark::State& s) { mlp_product(s, 128, 512, 784, false, false); }
+// grad_W of the first layer: G^T . X = (128x512)^T . (128x784).
+void mlp_bwd_gtx(benchmark::State& s) { mlp_product(s, 512, 128, 784, true, false); }
+// grad_W of the second layer: G^T . H = (128x512)^T . (128x512).
+void mlp_bwd_gtx_512(benchmark::State& s) { mlp_product(s, 512, 128, 512, true, false); }
+BENCHMARK(mlp_fwd_xwt)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
+BENCHMARK(mlp_bwd_gw)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
+BENCHMARK(mlp_bwd_gtx)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
+BENCHMARK(mlp_bwd_gtx_512)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
 
 void sum_1m(benchmark::State& state) {
   set_threads(state);
@@ -61,6 +97,14 @@ void softmax_128x512(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(a.softmax(1));
 }
 BENCHMARK(softmax_128x512)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
+
+void layer_norm_128x512(benchmark::State& state) {
+  set_threads(state);
+  auto a = lib::rand({128, 512});
+  const auto options = lib::nn::functional::LayerNormFuncOptions({512});
+  for (auto _ : state) benchmark::DoNotOptimize(lib::nn::functional::layer_norm(a, options));
+}
+BENCHMARK(layer_norm_128x512)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
 
 // Autograd's recording overhead: the same 4-element add with an input that
 // requires grad (one node recorded per call).
@@ -82,6 +126,28 @@ void mul_sum_backward_4(benchmark::State& state) {
   }
 }
 BENCHMARK(mul_sum_backward_4)->Arg(1);
+
+// One epoch of the seed tutorial's XOR training: Linear(2, 4), ReLU,
+// Linear(4, 1), MSE loss, SGD lr 0.1 over the 4 samples in one batch.
+void xor_epoch(benchmark::State& state) {
+  set_threads(state);
+  lib::manual_seed(0);
+  lib::nn::Sequential net;
+  net->push_back(lib::nn::Linear(2, 4));
+  net->push_back(lib::nn::ReLU());
+  net->push_back(lib::nn::Linear(4, 1));
+  auto x = lib::tensor({{0.0f, 0.0f}, {0.0f, 1.0f}, {1.0f, 0.0f}, {1.0f, 1.0f}});
+  auto y = lib::tensor({{0.0f}, {1.0f}, {1.0f}, {0.0f}});
+  lib::nn::MSELoss criterion;
+  lib::optim::SGD sgd(net->parameters(), lib::optim::SGDOptions(0.1));
+  for (auto _ : state) {
+    sgd.zero_grad();
+    auto loss = criterion(net->forward(x), y);
+    loss.backward();
+    sgd.step();
+  }
+}
+BENCHMARK(xor_epoch)->Arg(1)->Arg(2);
 
 // Training steps: zero_grad, forward, cross-entropy, backward, step.
 lib::nn::Sequential mlp_784_512_512_10() {
@@ -140,6 +206,18 @@ void mlp_step_adam(benchmark::State& state) {
   train_steps(state, net, adam, lib::rand({128, 784}), lib::randint(0, 10, {128}));
 }
 BENCHMARK(mlp_step_adam)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+
+// Adam's step alone over the MLP's parameters (669,706 floats): the
+// gradients are set once by one forward and backward, then only step() runs.
+void adam_step_mlp(benchmark::State& state) {
+  set_threads(state);
+  lib::manual_seed(0);
+  auto net = mlp_784_512_512_10();
+  lib::optim::Adam adam(net->parameters(), lib::optim::AdamOptions(1e-3));
+  lib::nn::functional::cross_entropy(net->forward(lib::rand({128, 784})), lib::randint(0, 10, {128})).backward();
+  for (auto _ : state) adam.step();
+}
+BENCHMARK(adam_step_mlp)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
 
 void cnn_step_adam(benchmark::State& state) {
   set_threads(state);
