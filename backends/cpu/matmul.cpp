@@ -2,6 +2,7 @@
 // OpenBLAS's gemm, one call per oneTBB task (Note [OpenBLAS in the CPU backend]);
 // other dtypes use a cache-blocked loop. The output is contiguous (the core
 // allocates it); the inputs may have any strides.
+#include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
@@ -55,7 +56,12 @@ void bmm_blas(const ember_op_call& call) {
   // One gemm per thread and batch entry: every call packs its operands, so
   // fewer, larger calls are faster. How the rows are split does not change
   // any output element (each is one dot product over k in the BLAS's order).
-  const int64_t threads = tbb::this_task_arena::max_concurrency();
+  // set_num_threads is a global_control, which max_concurrency does not see:
+  // without the min, "1 thread" would still split a product in two gemms
+  // that each pack B.
+  const int64_t threads = std::min<int64_t>(
+      tbb::this_task_arena::max_concurrency(),
+      int64_t(tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism)));
   const int64_t min_rows = std::max<int64_t>(1, (int64_t(1) << 16) / std::max<int64_t>(1, n * k));
   const int64_t row_tasks = std::clamp<int64_t>(std::min(threads, (m + min_rows - 1) / min_rows), 1, m);
   const int64_t rows_per_task = (m + row_tasks - 1) / row_tasks;
