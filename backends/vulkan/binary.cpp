@@ -12,8 +12,6 @@ bool defined_for(int32_t op, int32_t dtype) {
   if (op == EMBER_OP_DIV)
     return dtype == EMBER_DTYPE_FLOAT32 || dtype == EMBER_DTYPE_FLOAT64 || dtype == EMBER_DTYPE_FLOAT16 ||
            dtype == EMBER_DTYPE_BFLOAT16;
-  // GLSL has no double pow
-  if (op == EMBER_OP_POW) return dtype != EMBER_DTYPE_FLOAT64;
   if (op == EMBER_OP_SUB) return dtype != EMBER_DTYPE_BOOL;
   return true;
 }

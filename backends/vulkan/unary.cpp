@@ -8,10 +8,10 @@ namespace ember::vulkan {
 namespace {
 
 bool defined_for(int32_t op, int32_t dtype) {
-  if (dtype == EMBER_DTYPE_FLOAT32 || dtype == EMBER_DTYPE_FLOAT16 || dtype == EMBER_DTYPE_BFLOAT16) return true;
-  if (dtype == EMBER_DTYPE_FLOAT64)  // GLSL has no double exp, log, sin, cos, tanh: the CPU computes those
-    return op != EMBER_OP_EXP && op != EMBER_OP_LOG && op != EMBER_OP_SIN && op != EMBER_OP_COS &&
-           op != EMBER_OP_TANH && op != EMBER_OP_SIGMOID;
+  // float64 exp, log, sin, cos, tanh, sigmoid: shaders/double_math.glsl
+  if (dtype == EMBER_DTYPE_FLOAT32 || dtype == EMBER_DTYPE_FLOAT64 || dtype == EMBER_DTYPE_FLOAT16 ||
+      dtype == EMBER_DTYPE_BFLOAT16)
+    return true;
   switch (op) {
     case EMBER_OP_SIGN:
     case EMBER_OP_FLOOR:

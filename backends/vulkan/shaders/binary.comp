@@ -5,6 +5,9 @@
 #include "common.glsl"
 #include "geometry.glsl"
 #include "ops.glsl"
+#if defined(T_F64)
+#include "double_math.glsl"
+#endif
 
 #if defined(COMPARE)
 layout(std430, set = 0, binding = 0) buffer Out { uint8_t out_[]; };
@@ -58,7 +61,9 @@ T_C apply(T_C a, T_C b) {
     case OP_SUB: { precise T_C r = a - alpha * b; return r; }
     case OP_MUL: return a * b;
     case OP_DIV: return a / b;
-#if !defined(T_F64)
+#if defined(T_F64)
+    case OP_POW: return dpow(a, b);
+#else
     case OP_POW: return fpow(a, b);
 #endif
     case OP_MAXIMUM: return isnan(a) || isnan(b) ? a + b : (a > b ? a : b);  // nan propagates

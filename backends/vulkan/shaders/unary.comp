@@ -4,6 +4,9 @@
 #include "common.glsl"
 #include "geometry.glsl"
 #include "ops.glsl"
+#if defined(T_F64)
+#include "double_math.glsl"
+#endif
 
 layout(std430, set = 0, binding = 0) buffer Out { T out_[]; };
 layout(std430, set = 0, binding = 1) readonly buffer In { T in_[]; };
@@ -15,7 +18,14 @@ T_C apply(T_C x) {
     case OP_ABS: return abs(x);
     case OP_SQRT: return sqrt(x);
     case OP_RSQRT: return T_C(1) / sqrt(x);
-#if !defined(T_F64)  // GLSL has no double exp, log, sin, cos, tanh: unary.cpp declines them
+#if defined(T_F64)  // GLSL's exp, log, sin, cos, tanh take float only: double_math.glsl
+    case OP_EXP: return dexp(x);
+    case OP_LOG: return dlog(x);
+    case OP_SIN: return dsin(x);
+    case OP_COS: return dcos(x);
+    case OP_TANH: return dtanh(x);
+    case OP_SIGMOID: return dsigmoid(x);
+#else
     case OP_EXP: return exp(x);
     case OP_LOG: return log(x);
     case OP_SIN: return sin(x);

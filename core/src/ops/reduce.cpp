@@ -311,12 +311,14 @@ Tensor Tensor::any(int64_t dim, bool keepdim) const {
 namespace {
 // softmax and log_softmax are overridable composites: a device's fused kernel
 // when it registers one, else composed from primitives.
+// A kernel that declines (a dtype it lacks) leaves the composite to run on
+// the same device: a composite never falls back to the CPU.
 std::optional<Tensor> fused_softmax(ember_op op, const Tensor& x, int64_t dim) {
   if (x.dim() == 0 || !dispatch::has_kernel(op, x.device().type().id())) return std::nullopt;
   Tensor out = make_tensor(x.sizes(), x.dtype(), x.device());
   if (out.numel() == 0) return out;
   const int64_t ints[1] = {dim};
-  dispatch::call(op, {&x, 1}, {&out, 1}, {}, ints);
+  if (!dispatch::try_call(op, {&x, 1}, {&out, 1}, {}, ints)) return std::nullopt;
   return out;
 }
 }  // namespace
