@@ -7,6 +7,7 @@
 #include <ember/ember.h>
 
 #include <cstdlib>
+#include <exception>
 
 namespace {
 
@@ -17,6 +18,24 @@ ember::Device device() {
 
 void sync() { ember::synchronize(device()); }
 
+// Registers a case so that an error in it (a missing kernel, a device that is
+// not there) skips that case with the error's message, as Google Benchmark's
+// ERROR OCCURRED line, and the other cases still run.
+benchmark::internal::Benchmark* device_case(const char* name, void (*run)(benchmark::State&),
+                                            benchmark::TimeUnit unit) {
+  return benchmark::RegisterBenchmark(name,
+                                      [run](benchmark::State& state) {
+                                        try {
+                                          run(state);
+                                        } catch (const std::exception& e) {
+                                          state.SkipWithError(e.what());
+                                        }
+                                      })
+      ->Unit(unit)
+      ->UseRealTime();
+}
+#define DEVICE_BENCHMARK(name, unit) [[maybe_unused]] auto* const name##_case = device_case(#name, name, unit)
+
 void add_16m(benchmark::State& state) {
   auto a = ember::rand({1 << 24}).to(device()), b = ember::rand({1 << 24}).to(device());
   for (auto _ : state) {
@@ -25,7 +44,7 @@ void add_16m(benchmark::State& state) {
   }
   state.SetBytesProcessed(int64_t(state.iterations()) * 3 * (int64_t(1) << 24) * 4);
 }
-BENCHMARK(add_16m)->Unit(benchmark::kMillisecond)->UseRealTime();
+DEVICE_BENCHMARK(add_16m, benchmark::kMillisecond);
 
 void matmul(benchmark::State& state, int64_t n) {
   auto a = ember::rand({n, n}).to(device()), b = ember::rand({n, n}).to(device());
@@ -39,14 +58,14 @@ void matmul(benchmark::State& state, int64_t n) {
 }
 void matmul_1024(benchmark::State& s) { matmul(s, 1024); }
 void matmul_4096(benchmark::State& s) { matmul(s, 4096); }
-BENCHMARK(matmul_1024)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(matmul_4096)->Unit(benchmark::kMillisecond)->UseRealTime();
+DEVICE_BENCHMARK(matmul_1024, benchmark::kMillisecond);
+DEVICE_BENCHMARK(matmul_4096, benchmark::kMillisecond);
 
 void sum_16m(benchmark::State& state) {
   auto a = ember::rand({1 << 24}).to(device());
   for (auto _ : state) benchmark::DoNotOptimize(a.sum().item<float>());  // item() synchronises
 }
-BENCHMARK(sum_16m)->Unit(benchmark::kMicrosecond)->UseRealTime();
+DEVICE_BENCHMARK(sum_16m, benchmark::kMicrosecond);
 
 void softmax_128x512(benchmark::State& state) {
   auto a = ember::rand({128, 512}).to(device());
@@ -55,7 +74,55 @@ void softmax_128x512(benchmark::State& state) {
     sync();
   }
 }
-BENCHMARK(softmax_128x512)->Unit(benchmark::kMicrosecond)->UseRealTime();
+DEVICE_BENCHMARK(softmax_128x512, benchmark::kMicrosecond);
+
+// Training steps as in bench_ops.cpp: zero_grad, forward, cross-entropy,
+// backward, step; one step before the timing (it compiles or loads the
+// device's kernels), and each timed step waits for the device.
+template <typename Optimizer>
+void train_steps(benchmark::State& state, ember::nn::Sequential& net, Optimizer& optimizer, const ember::Tensor& x,
+                 const ember::Tensor& y) {
+  auto step = [&] {
+    optimizer.zero_grad();
+    auto loss = ember::nn::functional::cross_entropy(net->forward(x), y);
+    loss.backward();
+    optimizer.step();
+    sync();
+  };
+  step();  // warm-up, outside the timing
+  for (auto _ : state) step();
+  state.SetItemsProcessed(int64_t(state.iterations()) * x.size(0));
+}
+
+// The MLP 784-512-512-10 of bench_ops.cpp, batch 128.
+ember::nn::Sequential mlp_784_512_512_10() {
+  ember::nn::Sequential net;
+  net->push_back(ember::nn::Linear(784, 512));
+  net->push_back(ember::nn::ReLU());
+  net->push_back(ember::nn::Linear(512, 512));
+  net->push_back(ember::nn::ReLU());
+  net->push_back(ember::nn::Linear(512, 10));
+  net->to(device());
+  return net;
+}
+
+void mlp_step_sgd(benchmark::State& state) {
+  ember::manual_seed(0);
+  auto net = mlp_784_512_512_10();
+  ember::optim::SGD sgd(net->parameters(), ember::optim::SGDOptions(0.01).momentum(0.9));
+  auto x = ember::rand({128, 784}).to(device()), y = ember::randint(0, 10, {128}).to(device());
+  train_steps(state, net, sgd, x, y);
+}
+DEVICE_BENCHMARK(mlp_step_sgd, benchmark::kMillisecond);
+
+void mlp_step_adam(benchmark::State& state) {
+  ember::manual_seed(0);
+  auto net = mlp_784_512_512_10();
+  ember::optim::Adam adam(net->parameters(), ember::optim::AdamOptions(1e-3));
+  auto x = ember::rand({128, 784}).to(device()), y = ember::randint(0, 10, {128}).to(device());
+  train_steps(state, net, adam, x, y);
+}
+DEVICE_BENCHMARK(mlp_step_adam, benchmark::kMillisecond);
 
 // The CNN of examples/fashion_mnist (without its dropout), one Adam step on
 // a batch of 64.
@@ -75,16 +142,9 @@ void cnn_step_adam(benchmark::State& state) {
   net->to(device());
   ember::optim::Adam adam(net->parameters(), ember::optim::AdamOptions(1e-3));
   auto x = ember::rand({64, 1, 28, 28}).to(device()), y = ember::randint(0, 10, {64}).to(device());
-  for (auto _ : state) {
-    adam.zero_grad();
-    auto loss = ember::nn::functional::cross_entropy(net->forward(x), y);
-    loss.backward();
-    adam.step();
-    sync();
-  }
-  state.SetItemsProcessed(int64_t(state.iterations()) * 64);
+  train_steps(state, net, adam, x, y);
 }
-BENCHMARK(cnn_step_adam)->Unit(benchmark::kMillisecond)->UseRealTime();
+DEVICE_BENCHMARK(cnn_step_adam, benchmark::kMillisecond);
 
 }  // namespace
 

@@ -12,6 +12,8 @@
 # step failed. Logs go to $OUT (when set, as on a lent GPU machine) or
 # build/gpu-check/.
 #   tools/gpu-check.sh [build-dir]       (BUILD=0 skips the build)
+# On a GPU machine that cannot build, tools/gpu-pack.sh (here) and
+# tools/gpu-run.sh (there) run the same checks from a packed build.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}

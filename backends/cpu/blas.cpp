@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "ember/sdk/backend.h"
 
@@ -25,15 +26,31 @@ struct Blas {
   decltype(&cblas_dgemm) dgemm = nullptr;
 };
 
+// The build machine's pthread OpenBLAS; elsewhere (a build carried to
+// another distribution) whatever the loader finds as libopenblas.so.0, or
+// the file EMBER_OPENBLAS names.
+void* open_openblas(std::string& tried) {
+  std::vector<std::string> candidates;
+  if (const char* env = std::getenv("EMBER_OPENBLAS"); env && *env) candidates.emplace_back(env);
+  candidates.emplace_back(EMBER_OPENBLAS_PATH);
+  candidates.emplace_back("libopenblas.so.0");
+  for (const std::string& path : candidates) {
+    if (void* lib = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL)) return lib;
+    tried += std::string(tried.empty() ? "" : "; ") + dlerror();
+  }
+  return nullptr;
+}
+
 const Blas& blas() {
   static const Blas loaded = [] {
     setenv("OPENBLAS_NUM_THREADS", "1", /*overwrite=*/0);
-    void* lib = dlopen(EMBER_OPENBLAS_PATH, RTLD_NOW | RTLD_LOCAL);
-    if (!lib) sdk::fail(std::string("cannot load OpenBLAS (" EMBER_OPENBLAS_PATH "): ") + dlerror(), EMBER_ERR_DEVICE);
+    std::string tried;
+    void* lib = open_openblas(tried);
+    if (!lib) sdk::fail("cannot load OpenBLAS: " + tried + " (set EMBER_OPENBLAS to its path)", EMBER_ERR_DEVICE);
     Blas b;
     b.sgemm = reinterpret_cast<decltype(&cblas_sgemm)>(dlsym(lib, "cblas_sgemm"));
     b.dgemm = reinterpret_cast<decltype(&cblas_dgemm)>(dlsym(lib, "cblas_dgemm"));
-    if (!b.sgemm || !b.dgemm) sdk::fail("OpenBLAS at " EMBER_OPENBLAS_PATH " lacks cblas_sgemm/cblas_dgemm");
+    if (!b.sgemm || !b.dgemm) sdk::fail("the OpenBLAS loaded lacks cblas_sgemm/cblas_dgemm");
     // Should the process hold an OpenBLAS with more threads, keep it to one.
     if (auto set_threads = reinterpret_cast<void (*)(int)>(dlsym(lib, "openblas_set_num_threads"))) set_threads(1);
     return b;

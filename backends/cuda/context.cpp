@@ -58,7 +58,7 @@ std::vector<Device*> enumerate() {
     char memory[32];
     std::snprintf(memory, sizeof memory, "%.1f GiB", double(prop.totalGlobalMem) / double(1ull << 30));
     d->name = std::string(prop.name) + " (sm_" + std::to_string(prop.major) + std::to_string(prop.minor) + ", " +
-              std::to_string(prop.multiProcessorCount) + " SMs, " + memory + ")";
+              std::to_string(prop.multiProcessorCount) + " SMs, " + memory + ", " + cudnn_status() + ")";
     out.push_back(d);
   }
   return out;

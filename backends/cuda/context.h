@@ -45,6 +45,9 @@ struct Device {
   // cuBLAS handles are not safe to use from two threads at once.
   cublasHandle_t blas = nullptr;
   std::mutex blas_mutex;
+  // cuDNN's handle (a cudnnHandle_t, created on first use; conv.cpp), likewise.
+  void* cudnn = nullptr;
+  std::mutex cudnn_mutex;
   // Pinned host memory that transfers go through; `staged` marks the end of
   // the last upload from it, which the next use waits for.
   std::mutex staging_mutex;
@@ -107,6 +110,9 @@ void register_index_kernels(sdk::Registrar& r, int32_t type);
 void register_random_kernels(sdk::Registrar& r, int32_t type);
 void register_window_kernels(sdk::Registrar& r, int32_t type);
 void register_softmax_kernels(sdk::Registrar& r, int32_t type);
+void register_conv_kernels(sdk::Registrar& r, int32_t type);
+// conv.cpp: "cuDNN 9.19.0", or why convolutions do not use it.
+std::string cudnn_status();
 
 // context.cpp: the device API's memory slots.
 int32_t allocate(int32_t index, size_t nbytes, void** out, char* err, size_t cap);

@@ -79,6 +79,7 @@ void register_cuda(sdk::Registrar& r) {
   register_random_kernels(r, type);
   register_window_kernels(r, type);
   register_softmax_kernels(r, type);
+  register_conv_kernels(r, type);
 }
 
 }  // namespace

@@ -37,6 +37,7 @@ int devices() {
   std::cout << "Devices:";
   for (const auto& d : ember::devices()) std::cout << " " << d;
   std::cout << "\n";
+  for (const auto& d : ember::devices()) std::cout << "  " << d << ": " << ember::plugins::device_name(d) << "\n";
   return 0;
 }
 

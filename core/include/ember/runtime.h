@@ -57,6 +57,9 @@ std::vector<PluginInfo> list();
 PluginInfo load(const std::string& path);
 // The directories searched, in order.
 std::vector<std::string> search_path();
+// What the device's backend calls it ("NVIDIA H100 80GB HBM3 (sm_90, ...)");
+// the device's string where the backend gives no name.
+std::string device_name(const Device& device);
 }  // namespace plugins
 
 }  // namespace ember
