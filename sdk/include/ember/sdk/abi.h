@@ -174,6 +174,14 @@ typedef enum ember_op {
   EMBER_OP_CONV2D,                 /* in[0] x (N, C, H, W), in[1] weight (O, C/groups, kh, kw) -> out[0] (N, O, out_h, out_w) */
   EMBER_OP_CONV2D_BACKWARD_INPUT,  /* in[0] grad (N, O, out_h, out_w), in[1] weight -> out[0] grad of x (N, C, H, W) */
   EMBER_OP_CONV2D_BACKWARD_WEIGHT, /* in[0] grad (N, O, out_h, out_w), in[1] x -> out[0] grad of weight */
+
+  /* more composites a backend may fuse; contiguous operands */
+  EMBER_OP_ADDMM, /* linear: in[0] x (M, K), in[1] weight (N, K), in[2] bias (N) -> out[0] (M, N) = x weight^T + bias */
+  EMBER_OP_LAYER_NORM, /* in[0] x (M, N), then in[1] weight (N) if ints[0], then bias (N) if ints[1];
+                        * scalars[0] = eps -> out[0] y (M, N), out[1] mean (M), out[2] rstd (M) = 1/sqrt(var + eps),
+                        * var biased; mean and rstd in x's dtype */
+  EMBER_OP_LAYER_NORM_BACKWARD, /* in[0] grad of y (M, N), in[1] x, in[2] mean, in[3] rstd, then in[4] weight (N)
+                                 * if ints[0] -> out[0] grad of x (M, N) */
   EMBER_OP_COUNT
 } ember_op;
 
