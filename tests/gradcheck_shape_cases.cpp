@@ -143,6 +143,11 @@ std::vector<Case> shape_and_indexing_cases() {
          "CopyBackwards"),
 
       // ---- convolution and pooling ----
+      op("linear", {any_(3, 4), any_(5, 4), any_(5)}, [](V x) { return F::linear(x[0], x[1], x[2]); },
+         "AddmmBackward0"),
+      op("linear_no_bias", {any_(3, 4), any_(5, 4)}, [](V x) { return F::linear(x[0], x[1]); }, "MmBackward0"),
+      op("linear_3d", {any_(2, 3, 4), any_(5, 4), any_(5)}, [](V x) { return F::linear(x[0], x[1], x[2]); },
+         "ViewBackward0"),
       op("conv2d", {any_(2, 2, 5, 5), any_(3, 2, 3, 3), any_(3)},
          [](V x) { return F::conv2d(x[0], x[1], F::Conv2dFuncOptions().bias(x[2]).stride(2).padding(1)); },
          "ConvolutionBackward0"),

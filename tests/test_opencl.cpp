@@ -85,7 +85,9 @@ TEST_F(OpenCL, RoundTripsAreBitExact) {
   for (const Tensor& t : {f, f.to(ember::kFloat64), ints({3, 4}, -1000, 1000, ember::kInt32),
                           ints({5}, -(int64_t(1) << 40), int64_t(1) << 40, ember::kInt64),
                           ints({7}, 0, 2, ember::kInt64).to(ember::kBool), ints({2, 3}, 0, 256, ember::kUInt8),
-                          ember::zeros({0, 3}), randn({4, 5}).transpose(0, 1)}) {
+                          ember::zeros({0, 3}), randn({4, 5}).transpose(0, 1),
+                          // contiguous, starting inside its storage (was uploaded from the storage's start)
+                          randn({21}).narrow(0, 1, 20).view({4, 5})}) {
     const Tensor there = t.to(cl());
     EXPECT_EQ(there.device(), cl());
     const Tensor back = there.to(kCpu);

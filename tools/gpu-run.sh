@@ -9,7 +9,7 @@
 #   smoke.log          nvidia-smi -L, `ember devices` (cuda:0 must be listed),
 #                      seed_tutorial --device cpu vs --device cuda (identical output)
 #   check-backend.log  ember check-backend on the packed CUDA plugin
-#   fashion-mnist.log  fashion_mnist --epochs 1, mlp and cnn (--limit 10000
+#   fashion-mnist.log  fashion_mnist --epochs $EPOCHS (default 1), mlp and cnn (--limit 10000
 #                      unless FULL=1), then the cnn with EMBER_FALLBACK=strict
 #                      --limit 2000 (no op may fall back to the CPU)
 #   bench-ember.log    bench_device on cuda:0 (--benchmark_min_time=$BENCH_MIN_TIME)
@@ -17,7 +17,7 @@
 #   summary.txt        the steps, the test accuracies, the two benchmarks side
 #                      by side; also printed at the end. The exit status is 1
 #                      when any step failed.
-# Environment: DEVICE (default cuda; DEVICE=cpu runs the same steps on the CPU,
+# Environment: EPOCHS, DEVICE (default cuda; DEVICE=cpu runs the same steps on the CPU,
 # to test the pack on a machine without a GPU), FULL=1, BENCH_MIN_TIME
 # (default 0.2: Google Benchmark 1.7 takes seconds as a plain number),
 # TORCH_MIN_TIME (default 0.3), BUDGET (seconds for all steps, default 230:
@@ -138,7 +138,7 @@ limit=(--limit 10000) fashion_timeout=120
 [[ "${FULL:-0}" == 1 ]] && limit=() fashion_timeout=300
 for model in mlp cnn; do
   step fashion-mnist "fashion-mnist-$model" "$fashion_timeout" "$bin/fashion_mnist" --data "$pack/fashion-mnist" --model "$model" \
-    --device "$dev" --epochs 1 "${limit[@]}"
+    --device "$dev" --epochs "${EPOCHS:-1}" "${limit[@]}"
 done
 # Strict: any op without a kernel on the device (a CPU fallback) is an error.
 step fashion-mnist fashion-mnist-strict 90 env EMBER_FALLBACK=strict "$bin/fashion_mnist" --data "$pack/fashion-mnist" \

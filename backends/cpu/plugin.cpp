@@ -91,6 +91,7 @@ void register_cpu(sdk::Registrar& r) {
   register_softmax_kernels(r, type);
   register_window_kernels(r, type);
   register_conv_kernels(r, type);
+  register_linear_kernels(r, type);
 }
 
 }  // namespace

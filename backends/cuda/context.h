@@ -54,6 +54,11 @@ struct Device {
   void* staging = nullptr;
   size_t staging_size = 0;
   cudaEvent_t staged = nullptr;
+  // index.cu's check of indices: its device result and the pinned host copy
+  // (used with the stream's order, under index_check_mutex).
+  unsigned long long* index_check = nullptr;
+  unsigned long long* index_check_host = nullptr;
+  std::mutex index_check_mutex;
   // Philox key and counter of the device's generator (random.cu).
   uint64_t seed = 67280421310721ull;
   uint64_t counter = 0;
@@ -111,6 +116,7 @@ void register_random_kernels(sdk::Registrar& r, int32_t type);
 void register_window_kernels(sdk::Registrar& r, int32_t type);
 void register_softmax_kernels(sdk::Registrar& r, int32_t type);
 void register_conv_kernels(sdk::Registrar& r, int32_t type);
+void register_linear_kernels(sdk::Registrar& r, int32_t type);
 // conv.cpp: "cuDNN 9.19.0", or why convolutions do not use it.
 std::string cudnn_status();
 

@@ -12,6 +12,51 @@
 namespace ember::cuda {
 namespace {
 
+// ---- the dense fast path ----
+// Most elementwise work is dense: operands contiguous (or one value
+// broadcast everywhere) and aligned. Those kernels move kVec elements per
+// load and store (16 bytes for float32) and skip the strided offset
+// arithmetic; the floating dtypes only, to keep the instantiations few.
+constexpr int kVec = 4;
+template <typename T>
+struct alignas(sizeof(T) * kVec) Vec {
+  T v[kVec];
+};
+
+// Operand k of a 1-d geometry: dense (stride 1), or one value (stride 0).
+struct Dense {
+  bool ok = false;
+  bool broadcast[kMaxOperands] = {};
+};
+Dense dense(const Geometry& g, std::initializer_list<const ember_tensor*> ops) {
+  Dense d;
+  if (g.ndim != 1 || g.numel < kVec) return d;
+  int k = 0;
+  for (const ember_tensor* t : ops) {
+    const int64_t stride = g.strides[k][0];
+    const bool bcast = stride == 0 && k > 0;  // the output is never broadcast
+    if (!bcast && stride != 1) return d;
+    const uintptr_t address = reinterpret_cast<uintptr_t>(t->data) + uintptr_t(g.offsets[k] * sdk::dtype_size(t->dtype));
+    if (!bcast && address % (uintptr_t(sdk::dtype_size(t->dtype)) * kVec) != 0) return d;
+    d.broadcast[k++] = bcast;
+  }
+  d.ok = true;
+  return d;
+}
+
+template <typename T>
+__device__ __forceinline__ Vec<T> load_vec(const T* p, int64_t offset, int64_t v, bool broadcast) {
+  Vec<T> r;
+  if (broadcast) {
+    const T x = p[offset];
+#pragma unroll
+    for (int k = 0; k < kVec; ++k) r.v[k] = x;
+  } else {
+    r = reinterpret_cast<const Vec<T>*>(p + offset)[v];
+  }
+  return r;
+}
+
 // ---- unary ----
 
 template <typename T>
@@ -73,6 +118,22 @@ __global__ void unary_kernel(int op, T* out, const T* in, Geometry g, compute_t<
   }
 }
 
+template <typename T>
+__global__ void unary_dense_kernel(int op, T* out, const T* in, int64_t out_off, int64_t in_off, int64_t n,
+                                   bool in_bcast, compute_t<T> lo, compute_t<T> hi, bool has_lo, bool has_hi) {
+  const int64_t vectors = n / kVec, step = int64_t(gridDim.x) * blockDim.x;
+  const int64_t first = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+  for (int64_t v = first; v < vectors; v += step) {
+    const Vec<T> x = load_vec(in, in_off, v, in_bcast);
+    Vec<T> y;
+#pragma unroll
+    for (int k = 0; k < kVec; ++k) y.v[k] = to_storage<T>(unary_op<T>(op, load(x.v[k]), lo, hi, has_lo, has_hi));
+    reinterpret_cast<Vec<T>*>(out + out_off)[v] = y;
+  }
+  for (int64_t i = vectors * kVec + first; i < n; i += step)
+    out[out_off + i] = to_storage<T>(unary_op<T>(op, load(in[in_off + (in_bcast ? 0 : i)]), lo, hi, has_lo, has_hi));
+}
+
 bool unary_defined(int32_t op, int32_t dtype) {
   switch (dtype) {
     case EMBER_DTYPE_FLOAT32:
@@ -117,6 +178,15 @@ EMBER_KERNEL(unary_entry) {
     const compute_t<T> lo = clamp ? bound<T>(call.scalars[0]) : compute_t<T>(0);
     const compute_t<T> hi = clamp ? bound<T>(call.scalars[1]) : compute_t<T>(0);
     const bool has_lo = clamp && call.ints[0], has_hi = clamp && call.ints[1];
+    if constexpr (is_floating_v<T>) {
+      if (const Dense d = dense(g, {&out, &in}); d.ok) {
+        const Launch l = launch_for(dev, g.numel / kVec);
+        unary_dense_kernel<T><<<l.blocks, l.threads, 0, dev.stream>>>(
+            op, ptr<T>(out), ptr<T>(in), g.offsets[0], g.offsets[1], g.numel, d.broadcast[1], lo, hi, has_lo, has_hi);
+        check_launch("unary_dense_kernel");
+        return;
+      }
+    }
     const Launch l = launch_for(dev, g.numel);
     unary_kernel<T><<<l.blocks, l.threads, 0, dev.stream>>>(op, ptr<T>(out), ptr<T>(in), g, lo, hi, has_lo, has_hi);
     check_launch("unary_kernel");
@@ -200,6 +270,23 @@ __global__ void arith_kernel(int op, T* out, const T* A, const T* B, Geometry g,
   }
 }
 
+template <typename T>
+__global__ void arith_dense_kernel(int op, T* out, const T* A, const T* B, int64_t out_off, int64_t a_off,
+                                   int64_t b_off, int64_t n, bool a_bcast, bool b_bcast, compute_t<T> alpha) {
+  const int64_t vectors = n / kVec, step = int64_t(gridDim.x) * blockDim.x;
+  const int64_t first = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+  for (int64_t v = first; v < vectors; v += step) {
+    const Vec<T> a = load_vec(A, a_off, v, a_bcast), b = load_vec(B, b_off, v, b_bcast);
+    Vec<T> y;
+#pragma unroll
+    for (int k = 0; k < kVec; ++k) y.v[k] = to_storage<T>(arith_op<T>(op, load(a.v[k]), load(b.v[k]), alpha));
+    reinterpret_cast<Vec<T>*>(out + out_off)[v] = y;
+  }
+  for (int64_t i = vectors * kVec + first; i < n; i += step)
+    out[out_off + i] = to_storage<T>(
+        arith_op<T>(op, load(A[a_off + (a_bcast ? 0 : i)]), load(B[b_off + (b_bcast ? 0 : i)]), alpha));
+}
+
 template <typename C>
 __device__ __forceinline__ bool compare_op(int op, C a, C b) {
   switch (op) {
@@ -258,6 +345,16 @@ EMBER_KERNEL(binary_entry) {
       compare_kernel<T><<<l.blocks, l.threads, 0, dev.stream>>>(op, ptr<bool>(out), ptr<T>(a), ptr<T>(b), g);
       check_launch("compare_kernel");
     } else {
+      if constexpr (is_floating_v<T>) {
+        if (const Dense d = dense(g, {&out, &a, &b}); d.ok) {
+          const Launch lv = launch_for(dev, g.numel / kVec);
+          arith_dense_kernel<T><<<lv.blocks, lv.threads, 0, dev.stream>>>(
+              op, ptr<T>(out), ptr<T>(a), ptr<T>(b), g.offsets[0], g.offsets[1], g.offsets[2], g.numel,
+              d.broadcast[1], d.broadcast[2], alpha_of<T>(call));
+          check_launch("arith_dense_kernel");
+          return;
+        }
+      }
       arith_kernel<T><<<l.blocks, l.threads, 0, dev.stream>>>(op, ptr<T>(out), ptr<T>(a), ptr<T>(b), g,
                                                                alpha_of<T>(call));
       check_launch("arith_kernel");

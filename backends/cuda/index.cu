@@ -29,34 +29,26 @@ __global__ void fetch_bad_kernel(const int64_t* index, Geometry g, unsigned long
 }
 
 // Fails naming the first index outside [0, size), as the CPU backend does.
+// This waits for the stream: the answer must be known before the op
+// returns, so that a failed op changes nothing.
 void check_indices(Device& dev, const ember_tensor& index, int64_t size, int dim, const char* op) {
   if (index.dtype != EMBER_DTYPE_INT64) sdk::fail(std::string(op) + ": indices must be int64");
   const Geometry g = make_geometry({&index});
   if (g.numel == 0) return;
-  unsigned long long* bad = nullptr;
-  check(cudaMallocAsync(reinterpret_cast<void**>(&bad), 2 * sizeof(unsigned long long), dev.stream), "cudaMallocAsync");
-  unsigned long long result[2] = {~0ull, 0};
-  // The first failing call is reported once the scratch memory is freed.
-  cudaError_t st = cudaSuccess;
-  const char* failed = nullptr;
-  auto step = [&](cudaError_t e, const char* call) {
-    if (st == cudaSuccess && e != cudaSuccess) st = e, failed = call;
-    return st == cudaSuccess;
-  };
-  if (step(cudaMemsetAsync(bad, 0xff, 2 * sizeof(unsigned long long), dev.stream), "cudaMemsetAsync")) {
-    const Launch l = launch_for(dev, g.numel);
-    check_kernel<<<l.blocks, l.threads, 0, dev.stream>>>(ptr<int64_t>(index), g, size, bad);
-    if (step(cudaGetLastError(), "check_kernel")) {
-      fetch_bad_kernel<<<1, 1, 0, dev.stream>>>(ptr<int64_t>(index), g, bad);
-      step(cudaGetLastError(), "fetch_bad_kernel");
-    }
-  }
-  step(cudaMemcpyAsync(result, bad, sizeof result, cudaMemcpyDeviceToHost, dev.stream), "cudaMemcpyAsync");
-  step(cudaStreamSynchronize(dev.stream), "cudaStreamSynchronize");
-  step(cudaFreeAsync(bad, dev.stream), "cudaFreeAsync");
-  if (failed) fail(st, failed);
-  if (result[0] != ~0ull)
-    sdk::fail(std::string(op) + ": index " + std::to_string(int64_t(result[1])) + " is out of bounds for dimension " +
+  std::lock_guard<std::mutex> lock(dev.index_check_mutex);
+  unsigned long long* bad = dev.index_check;
+  check(cudaMemsetAsync(bad, 0xff, 2 * sizeof(unsigned long long), dev.stream), "cudaMemsetAsync");
+  const Launch l = launch_for(dev, g.numel);
+  check_kernel<<<l.blocks, l.threads, 0, dev.stream>>>(ptr<int64_t>(index), g, size, bad);
+  check_launch("check_kernel");
+  fetch_bad_kernel<<<1, 1, 0, dev.stream>>>(ptr<int64_t>(index), g, bad);
+  check_launch("fetch_bad_kernel");
+  check(cudaMemcpyAsync(dev.index_check_host, bad, 2 * sizeof(unsigned long long), cudaMemcpyDeviceToHost, dev.stream),
+        "cudaMemcpyAsync");
+  check(cudaStreamSynchronize(dev.stream), "cudaStreamSynchronize");
+  const unsigned long long first = dev.index_check_host[0], value = dev.index_check_host[1];
+  if (first != ~0ull)
+    sdk::fail(std::string(op) + ": index " + std::to_string(int64_t(value)) + " is out of bounds for dimension " +
               std::to_string(dim) + " with size " + std::to_string(size));
 }
 

@@ -80,6 +80,7 @@ void register_cuda(sdk::Registrar& r) {
   register_window_kernels(r, type);
   register_softmax_kernels(r, type);
   register_conv_kernels(r, type);
+  register_linear_kernels(r, type);
 }
 
 }  // namespace

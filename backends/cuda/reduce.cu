@@ -10,7 +10,7 @@
 // - few outputs: one block of 256 threads per output, each thread folding a
 //   strided part, then a tree in shared memory; when there are very few
 //   outputs and long slices, fixed chunks per block and a second kernel that
-//   combines the chunks in order.
+//   combines the chunks by the same tree.
 // The op is a kernel argument: one instantiation per dtype.
 #include <cfloat>
 
@@ -123,16 +123,28 @@ __global__ void reduce_block_kernel(int op, void* out, const T* in, ReduceGeomet
   }
 }
 
+// One block per output folds its chunks' partial results: each thread a
+// strided part, then the same fixed tree.
 template <typename T>
 __global__ void combine_kernel(int op, void* out, const acc_t<T>* partial, ReduceGeometry g, acc_t<T> identity,
                                int64_t chunks) {
   using A = acc_t<T>;
-  EMBER_CUDA_FOR_EACH(o, g.outputs) {
-    int64_t oi, oo, unused;
-    kept_offsets(g, o, oi, oo, unused);
+  __shared__ A shared[kBlock];
+  for (int64_t o = blockIdx.x; o < g.outputs; o += gridDim.x) {
     A acc = identity;
-    for (int64_t c = 0; c < chunks; ++c) acc = fold<A>(op, acc, partial[o * chunks + c]);
-    write_result<T>(op, out, oo, acc);
+    for (int64_t c = threadIdx.x; c < chunks; c += kBlock) acc = fold<A>(op, acc, partial[o * chunks + c]);
+    shared[threadIdx.x] = acc;
+    __syncthreads();
+    for (int s = kBlock / 2; s > 0; s /= 2) {
+      if (int(threadIdx.x) < s) shared[threadIdx.x] = fold<A>(op, shared[threadIdx.x], shared[threadIdx.x + s]);
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      int64_t oi, oo, unused;
+      kept_offsets(g, o, oi, oo, unused);
+      write_result<T>(op, out, oo, shared[0]);
+    }
+    __syncthreads();
   }
 }
 
@@ -221,13 +233,14 @@ EMBER_KERNEL(reduce_entry) {
       check_launch("reduce_thread_kernel");
       return;
     }
-    // Few outputs with long slices: fixed chunks of 65536 elements, so that
-    // every SM has work and the result does not depend on their number.
-    constexpr int64_t kChunk = 65536;
+    // Few outputs with long slices: fixed chunks of 8192 elements (32 per
+    // thread), so that every SM has work and the result does not depend on
+    // their number.
+    constexpr int64_t kChunk = 8192;
     const int64_t chunks =
         g.outputs < 2 * int64_t(dev.sm_count) && g.count >= 2 * kChunk ? (g.count + kChunk - 1) / kChunk : 1;
     const int64_t chunk_len = chunks == 1 ? g.count : kChunk;
-    const unsigned blocks = unsigned(std::min<int64_t>(g.outputs * chunks, int64_t(dev.sm_count) * 16));
+    const unsigned blocks = unsigned(std::min<int64_t>(g.outputs * chunks, int64_t(dev.sm_count) * 32));
     A* partial = nullptr;
     if (chunks > 1)
       check(cudaMallocAsync(reinterpret_cast<void**>(&partial), size_t(g.outputs * chunks) * sizeof(A), dev.stream),
@@ -236,8 +249,8 @@ EMBER_KERNEL(reduce_entry) {
                                                                chunk_len, partial);
     const cudaError_t launched = cudaGetLastError();
     if (chunks > 1 && launched == cudaSuccess) {
-      const Launch l = launch_for(dev, g.outputs);
-      combine_kernel<T><<<l.blocks, l.threads, 0, dev.stream>>>(op, out.data, partial, g, identity, chunks);
+      const unsigned combine_blocks = unsigned(std::min<int64_t>(g.outputs, int64_t(dev.sm_count) * 32));
+      combine_kernel<T><<<combine_blocks, kBlock, 0, dev.stream>>>(op, out.data, partial, g, identity, chunks);
     }
     // Freed in stream order, once the kernels that use it are done.
     if (partial) check(cudaFreeAsync(partial, dev.stream), "cudaFreeAsync");

@@ -249,6 +249,9 @@ case("copy_", [any_(3, 4), any_(3, 4)], lambda a, b: a.clone().copy_(b))
 case("copy_broadcast", [any_(3, 4), any_(1, 4)], lambda a, b: (a * 2).copy_(b))
 
 # ---- convolution and pooling ----
+case("linear", [any_(3, 4), any_(5, 4), any_(5)], lambda x, w, b: F.linear(x, w, b))
+case("linear_no_bias", [any_(3, 4), any_(5, 4)], lambda x, w: F.linear(x, w))
+case("linear_3d", [any_(2, 3, 4), any_(5, 4), any_(5)], lambda x, w, b: F.linear(x, w, b))
 case("conv2d", [any_(2, 2, 5, 5), any_(3, 2, 3, 3), any_(3)], lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1))
 case("conv2d_groups_dilation", [any_(1, 4, 6, 6), any_(4, 2, 2, 2)], lambda x, w: F.conv2d(x, w, groups=2, dilation=2))
 case("conv2d_1x1", [any_(2, 3, 2, 3), any_(2, 3, 1, 1), any_(2)], lambda x, w, b: F.conv2d(x, w, b))

@@ -420,6 +420,12 @@ variable_list convolution(N n, G g) {
   return {gi, gw, gb};
 }
 
+// linear's addmm(bias, x, weight^T); saved: x, weight
+variable_list addmm(N n, G g) {
+  return {n.needs(0) ? g[0].sum({0}) : Tensor(), n.needs(1) ? g[0].mm(n.saved_at(1)) : Tensor(),
+          n.needs(2) ? g[0].t().mm(n.saved_at(0)) : Tensor()};
+}
+
 struct Entry {
   const char* name;
   Backward backward;
@@ -470,6 +476,7 @@ constexpr Entry kFormulas[] = {
     {"Im2ColBackward0", im2col},     {"Col2ImBackward0", col2im},
     {"MaxPool2DWithIndicesBackward0", max_pool2d},
     {"ConvolutionBackward0", convolution},
+    {"AddmmBackward0", addmm},
 };
 static_assert(sizeof(kFormulas) / sizeof(kFormulas[0]) == size_t(Op::Count),
               "every autograd op needs a formula, in the order of EMBER_AUTOGRAD_OPS");

@@ -57,7 +57,9 @@ void host_to_device(const Tensor& host, const Tensor& dst) {
   if (host.numel() == 0) return;
   const auto& e = device_registry::require(dst.device());
   char err[256] = {0};
-  EMBER_CHECK(e.api->copy_from_host(dst.device().index(), host.impl().storage->data, dst.impl().storage->data,
+  // The host tensor may start inside its storage (a contiguous slice).
+  const char* src = static_cast<const char*>(host.impl().storage->data) + host.storage_offset() * host.element_size();
+  EMBER_CHECK(e.api->copy_from_host(dst.device().index(), src, dst.impl().storage->data,
                                     size_t(dst.storage_offset() * dst.element_size()), size_t(host.nbytes()), err,
                                     sizeof err) == EMBER_OK,
               "copy from cpu to ", dst.device().str(), " failed: ", err);

@@ -1,5 +1,5 @@
 // Neural-network primitives: softmax and log_softmax, im2col / col2im
-// (through F::unfold / F::fold), max_pool2d and conv2d, with padding,
+// (through F::unfold / F::fold), max_pool2d, conv2d and linear, with padding,
 // strides and dilation, so windows reach past the image's edges.
 #include "case.h"
 
@@ -100,6 +100,24 @@ void add_nn_cases(std::vector<Case>& t) {
   };
   conv.differentiable = true;
   t.push_back(conv);
+
+  // The fused linear layer (ADDMM) where the device has one, else matmul + add.
+  Case linear;
+  linear.name = "linear";
+  linear.group = "nn";
+  linear.dtypes = kFloats;
+  linear.tol = {1e-4, 1e-4};
+  linear.samples = [](Dtype d, SampleRng& r) {
+    return std::vector<Sample>{
+        {"rows", {r.uniform({5, 7}, d), r.uniform({3, 7}, d), r.uniform({3}, d)}},
+        {"batched", {r.uniform({2, 4, 8}, d), r.uniform({6, 8}, d), r.uniform({6}, d)}},
+        // one element in: contiguous, but not aligned for vector loads
+        {"offset", {r.uniform({41}, d).narrow(0, 1, 40).view({5, 8}), r.uniform({4, 8}, d), r.uniform({4}, d)}},
+        {"one row", {r.uniform({1, 3}, d), r.uniform({2, 3}, d), r.uniform({2}, d)}}};
+  };
+  linear.fn = [](const Tensors& x) { return Tensors{F::linear(x[0], x[1], x[2]), F::linear(x[0], x[1])}; };
+  linear.differentiable = true;
+  t.push_back(linear);
 }
 
 }  // namespace ember::testkit::conformance
