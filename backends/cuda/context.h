@@ -117,6 +117,7 @@ void register_window_kernels(sdk::Registrar& r, int32_t type);
 void register_softmax_kernels(sdk::Registrar& r, int32_t type);
 void register_conv_kernels(sdk::Registrar& r, int32_t type);
 void register_linear_kernels(sdk::Registrar& r, int32_t type);
+void register_layer_norm_kernels(sdk::Registrar& r, int32_t type);
 // conv.cpp: "cuDNN 9.19.0", or why convolutions do not use it.
 std::string cudnn_status();
 

@@ -81,6 +81,7 @@ void register_cuda(sdk::Registrar& r) {
   register_softmax_kernels(r, type);
   register_conv_kernels(r, type);
   register_linear_kernels(r, type);
+  register_layer_norm_kernels(r, type);
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // Neural-network primitives: softmax and log_softmax, im2col / col2im
-// (through F::unfold / F::fold), max_pool2d, conv2d and linear, with padding,
+// (through F::unfold / F::fold), max_pool2d, conv2d, linear and layer_norm, with padding,
 // strides and dilation, so windows reach past the image's edges.
 #include "case.h"
 
@@ -118,6 +118,28 @@ void add_nn_cases(std::vector<Case>& t) {
   linear.fn = [](const Tensors& x) { return Tensors{F::linear(x[0], x[1], x[2]), F::linear(x[0], x[1])}; };
   linear.differentiable = true;
   t.push_back(linear);
+
+  // The fused layer norm (LAYER_NORM and its backward) where the device has
+  // one, else the core's composition.
+  Case norm;
+  norm.name = "layer_norm";
+  norm.group = "nn";
+  norm.dtypes = kFloats;
+  norm.tol = {1e-4, 1e-4};
+  norm.samples = [](Dtype d, SampleRng& r) {
+    return std::vector<Sample>{
+        {"rows", {r.uniform({6, 10}, d), r.uniform({10}, d), r.uniform({10}, d)}},
+        {"long rows", {r.uniform({3, 700}, d), r.uniform({700}, d), r.uniform({700}, d)}},
+        {"batched", {r.uniform({2, 3, 8}, d), r.uniform({8}, d), r.uniform({8}, d)}}};
+  };
+  norm.fn = [](const Tensors& x) {
+    const int64_t n = x[0].size(-1);
+    return Tensors{F::layer_norm(x[0], F::LayerNormFuncOptions({n}).weight(x[1]).bias(x[2])),
+                   F::layer_norm(x[0], F::LayerNormFuncOptions({n}).eps(1e-3)),
+                   F::layer_norm(x[0], F::LayerNormFuncOptions({x[0].size(-2), n}))};
+  };
+  norm.differentiable = true;
+  t.push_back(norm);
 }
 
 }  // namespace ember::testkit::conformance
