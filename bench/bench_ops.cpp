@@ -106,6 +106,21 @@ void layer_norm_128x512(benchmark::State& state) {
 }
 BENCHMARK(layer_norm_128x512)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
 
+// Forward and backward of an affine layer norm (a transformer block's): the
+// gradients of the input, the weight and the bias.
+void layer_norm_backward_128x512(benchmark::State& state) {
+  set_threads(state);
+  const auto grad = lib::TensorOptions().requires_grad(true);
+  auto x = lib::rand({128, 512}, grad), w = lib::rand({512}, grad), b = lib::rand({512}, grad);
+  auto g = lib::rand({128, 512});
+  const auto options = lib::nn::functional::LayerNormFuncOptions({512}).weight(w).bias(b);
+  for (auto _ : state) {
+    lib::nn::functional::layer_norm(x, options).backward(g);
+    benchmark::DoNotOptimize(x.grad());
+  }
+}
+BENCHMARK(layer_norm_backward_128x512)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
+
 // Autograd's recording overhead: the same 4-element add with an input that
 // requires grad (one node recorded per call).
 void add_4_requires_grad(benchmark::State& state) {
