@@ -189,6 +189,25 @@ std::vector<Case> shape_and_indexing_cases() {
          [](V x) { return F::adaptive_avg_pool2d(x[0], F::AdaptiveAvgPool2dFuncOptions({3, 4})); },
          "ReshapeAliasBackward0")
           .differs("AdaptiveAvgPool2DBackward0"),
+
+      // ---- layer norm: one node on a device with the fused kernel (the CPU) ----
+      op("layer_norm", {any_(2, 3, 4), any_(4), any_(4)},
+         [](V x) { return F::layer_norm(x[0], F::LayerNormFuncOptions({4}).weight(x[1]).bias(x[2])); },
+         "NativeLayerNormBackward0"),
+      op("layer_norm_2d", {any_(2, 3, 4), any_(3, 4), any_(3, 4)},
+         [](V x) { return F::layer_norm(x[0], F::LayerNormFuncOptions({3, 4}).weight(x[1]).bias(x[2]).eps(0.1)); },
+         "NativeLayerNormBackward0"),
+      op("layer_norm_plain", {any_(3, 5)}, [](V x) { return F::layer_norm(x[0], F::LayerNormFuncOptions({5})); },
+         "NativeLayerNormBackward0"),
+      op("layer_norm_weight_only", {any_(3, 5), any_(5)},
+         [](V x) { return F::layer_norm(x[0], F::LayerNormFuncOptions({5}).weight(x[1])); },
+         "NativeLayerNormBackward0"),
+      op("layer_norm_bias_only", {any_(2, 2, 3), any_(2, 3)},
+         [](V x) { return F::layer_norm(x[0], F::LayerNormFuncOptions({2, 3}).bias(x[1])); },
+         "NativeLayerNormBackward0"),
+      op("layer_norm_noncontiguous", {any_(4, 3), any_(4), any_(4)},
+         [](V x) { return F::layer_norm(x[0].t(), F::LayerNormFuncOptions({4}).weight(x[1]).bias(x[2])); },
+         "NativeLayerNormBackward0"),
   };
 }
 

@@ -266,6 +266,14 @@ case("avg_pool2d", [any_(1, 2, 5, 5)],
      lambda x: F.avg_pool2d(x, 3, stride=2, padding=1, ceil_mode=True, count_include_pad=False))
 case("adaptive_avg_pool2d", [any_(1, 2, 5, 7)], lambda x: F.adaptive_avg_pool2d(x, (3, 4)))
 
+# ---- layer norm ----
+case("layer_norm", [any_(2, 3, 4), any_(4), any_(4)], lambda x, w, b: F.layer_norm(x, (4,), w, b))
+case("layer_norm_2d", [any_(2, 3, 4), any_(3, 4), any_(3, 4)], lambda x, w, b: F.layer_norm(x, (3, 4), w, b, eps=0.1))
+case("layer_norm_plain", [any_(3, 5)], lambda x: F.layer_norm(x, (5,)))
+case("layer_norm_weight_only", [any_(3, 5), any_(5)], lambda x, w: F.layer_norm(x, (5,), w))
+case("layer_norm_bias_only", [any_(2, 2, 3), any_(2, 3)], lambda x, b: F.layer_norm(x, (2, 3), None, b))
+case("layer_norm_noncontiguous", [any_(4, 3), any_(4), any_(4)], lambda x, w, b: F.layer_norm(x.t(), (4,), w, b))
+
 
 def ident(name):
     return "".join(c if c.isalnum() else "_" for c in name)

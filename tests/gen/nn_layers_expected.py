@@ -110,6 +110,19 @@ emit("kBn1dNoStatsEval", bn_nostats(BN1_X), "BatchNorm1d(3, track_running_stats=
 out_and_grads("kLn", lambda x, w, b: F.layer_norm(x, (3, 4), w, b), [LN_X, LN_W, LN_B],
               "layer_norm(LN_X, (3, 4), LN_W, LN_B)", ["X", "W", "B"])
 out_and_grads("kLnLast", lambda x: F.layer_norm(x, (4,), eps=0.1), [LN_X], "layer_norm(LN_X, (4,), eps=0.1)", ["X"])
+# Rows longer than the CPU kernel's 16 lanes (with a tail), off zero; drawn
+# from their own generator so the values above stay as they were.
+gen = torch.Generator().manual_seed(1)
+LN_XL = torch.randn(5, 37, generator=gen) * 3 + 2
+LN_WL = torch.rand(37, generator=gen) + 0.5
+LN_BL = torch.randn(37, generator=gen)
+emit("kLnXL", LN_XL, "gen = Generator().manual_seed(1); LN_XL = randn(5, 37, generator=gen) * 3 + 2")
+emit("kLnWL", LN_WL, "LN_WL = rand(37, generator=gen) + 0.5")
+emit("kLnBL", LN_BL, "LN_BL = randn(37, generator=gen)")
+out_and_grads("kLnLong", lambda x, w, b: F.layer_norm(x, (37,), w, b), [LN_XL, LN_WL, LN_BL],
+              "layer_norm(LN_XL, (37,), LN_WL, LN_BL)", ["X", "W", "B"])
+out_and_grads("kLnLongWeight", lambda x, w: F.layer_norm(x, (37,), w, eps=1e-3), [LN_XL, LN_WL],
+              "layer_norm(LN_XL, (37,), LN_WL, eps=1e-3)", ["X", "W"])
 
 # group_norm
 out_and_grads("kGn", lambda x, w, b: F.group_norm(x, 3, w, b), [GN_X, GN_W, GN_B], "group_norm(GN_X, 3, GN_W, GN_B)",

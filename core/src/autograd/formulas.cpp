@@ -14,6 +14,7 @@
 #include <limits>
 
 #include "dispatch/dispatch.h"
+#include "ops/layer_norm.h"
 #include "ops/window.h"
 #include "ember/factories.h"
 #include "tensor/make.h"
@@ -426,6 +427,15 @@ variable_list addmm(N n, G g) {
           n.needs(2) ? g[0].t().mm(n.saved_at(0)) : Tensor()};
 }
 
+// ops/layer_norm.cpp. ints: n, the elements of a row; scalars: eps; saved:
+// input, mean, rstd (one per row), weight (undefined without one).
+variable_list native_layer_norm(N n, G g) {
+  auto [gi, gw, gb] = ember::detail::layer_norm_backward(g[0], n.saved_at(0), n.saved_at(1), n.saved_at(2),
+                                                         n.saved_at(3), n.ints[0], scalar(n, 0),
+                                                         {n.needs(0), n.needs(1), n.needs(2)});
+  return {gi, gw.defined() ? gw.reshape(in_sizes(n, 1)) : gw, gb.defined() ? gb.reshape(in_sizes(n, 2)) : gb};
+}
+
 struct Entry {
   const char* name;
   Backward backward;
@@ -477,6 +487,7 @@ constexpr Entry kFormulas[] = {
     {"MaxPool2DWithIndicesBackward0", max_pool2d},
     {"ConvolutionBackward0", convolution},
     {"AddmmBackward0", addmm},
+    {"NativeLayerNormBackward0", native_layer_norm},
 };
 static_assert(sizeof(kFormulas) / sizeof(kFormulas[0]) == size_t(Op::Count),
               "every autograd op needs a formula, in the order of EMBER_AUTOGRAD_OPS");

@@ -42,7 +42,8 @@ namespace ember::autograd {
   X(ToCopy, "ToCopyBackward0") X(Fill, "FillBackward2") X(Copy, "CopyBackwards")                    \
   X(Im2Col, "Im2ColBackward0") X(Col2Im, "Col2ImBackward0")                                         \
   X(MaxPool2d, "MaxPool2DWithIndicesBackward0") X(Convolution, "ConvolutionBackward0")           \
-  X(Addmm, "AddmmBackward0")
+  X(Addmm, "AddmmBackward0")                                                                        \
+  X(NativeLayerNorm, "NativeLayerNormBackward0")
 
 enum class Op : uint16_t {
 #define EMBER_AUTOGRAD_ENUM(name, node_name) name,

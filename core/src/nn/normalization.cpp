@@ -1,6 +1,7 @@
 // batch_norm, layer_norm, group_norm and their modules, composed from ember
 // ops: mean and biased variance over the normalised dimensions, then
-// (x - mean) / sqrt(var + eps), then the affine weight and bias.
+// (x - mean) / sqrt(var + eps), then the affine weight and bias. layer_norm
+// runs a device's fused kernel instead where it has one (ops/layer_norm.cpp).
 #include "ember/nn/normalization.h"
 
 #include <ostream>
@@ -10,6 +11,7 @@
 #include "ember/factories.h"
 #include "ember/nn/init.h"
 #include "nn/detail.h"
+#include "ops/layer_norm.h"
 
 namespace ember::nn {
 namespace functional {
@@ -90,6 +92,10 @@ Tensor layer_norm(const Tensor& input, const LayerNormFuncOptions& options) {
   for (const Tensor* t : {&options.weight(), &options.bias()})
     EMBER_CHECK(!t->defined() || t->sizes() == shape, "layer_norm: weight and bias must have the normalized_shape ",
                 IntArrayRef(shape), ", got one of shape ", t->sizes());
+  // One fused node (NativeLayerNormBackward0) where the device has the
+  // kernel; else the composite, on any device.
+  if (auto fused = ember::detail::fused_layer_norm(input, k, options.weight(), options.bias(), options.eps()))
+    return *fused;
   std::vector<int64_t> dims;
   for (int64_t d = input.dim() - k; d < input.dim(); ++d) dims.push_back(d);
   Tensor out = normalize(input, dims, options.eps());
