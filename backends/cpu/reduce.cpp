@@ -201,6 +201,32 @@ void reduce_typed(const ember_op_call& call) {
     offsets_of(o, s.nk, s.k_sizes, s.k_in, s.k_out, oi, oo);
     out[oo] = O(C<O>(F::combine(F::identity(), fold_range<T, Op>(in + oi, s, 0, s.count))));
   };
+  // Column reductions (sum(0) of a matrix, the bias gradients): the kept
+  // dim is dense and the reduced one strided. Reading a column at a time
+  // would stride through memory; instead a block of columns is folded row
+  // by row into a row of accumulators. Each output still folds its slice in
+  // order, so the result is the one the general path gives.
+  if (s.nk == 1 && s.k_in[0] == 1 && s.nr == 1 && s.outputs >= 16) {
+    constexpr int64_t kColumns = 256;
+    const int64_t columns = s.outputs, rows = s.count, row_stride = s.r_in[0], out_stride = s.k_out[0];
+    auto fold_columns = [&](int64_t block) {
+      const int64_t j0 = block * kColumns, n = std::min(kColumns, columns - j0);
+      typename F::Acc acc[kColumns];
+      for (int64_t j = 0; j < n; ++j) acc[j] = F::identity();
+      for (int64_t i = 0; i < rows; ++i) {
+        const T* row = in + i * row_stride + j0;
+        for (int64_t j = 0; j < n; ++j) acc[j] = F::step(acc[j], C<T>(row[j]));
+      }
+      for (int64_t j = 0; j < n; ++j) out[(j0 + j) * out_stride] = O(C<O>(F::combine(F::identity(), acc[j])));
+    };
+    const int64_t blocks = (columns + kColumns - 1) / kColumns;
+    if (columns * rows <= kGrain || blocks == 1) {
+      for (int64_t b = 0; b < blocks; ++b) fold_columns(b);
+    } else {
+      tbb::parallel_for(int64_t(0), blocks, fold_columns);
+    }
+    return;
+  }
   if (s.outputs >= 16 || s.count < 2 * kGrain) {
     const int64_t grain = std::max<int64_t>(1, kGrain / std::max<int64_t>(s.count, 1));
     if (s.outputs * s.count <= kGrain) {
