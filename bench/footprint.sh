@@ -2,9 +2,11 @@
 # Footprint and startup of Ember against libtorch (issue #6's last targets):
 #   - bytes on disk: libember_core.so + the CPU plugin, against the libtorch
 #     libraries (torch*, c10*) a libtorch program loads, symlinks followed;
-#     each as built and with its debug info stripped (strip --strip-debug to a
-#     temporary copy) — the ratio compares the stripped sizes, since Debian's
-#     libtorch ships stripped and a RelWithDebInfo Ember build carries -g;
+#     each as built and stripped as a distribution ships a library (strip
+#     --strip-unneeded to a temporary copy: no debug info, no static symbol
+#     table) — the ratio compares the stripped sizes, since Debian's libtorch
+#     ships that way (it has no .symtab) and a RelWithDebInfo Ember build
+#     carries -g;
 #     the third-party libraries each side loads besides are listed too;
 #   - process start to first op result: 10 runs each of first_op_ember and
 #     first_op_libtorch (bench/first_op.cpp), wall-clock, median and mean;
@@ -18,7 +20,7 @@ size() { stat -L -c %s "$1"; }
 sum_sizes() { local t=0; for f in "$@"; do t=$((t + $(size "$f"))); done; echo $t; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-stripped_size() { strip --strip-debug -o "$tmp/s.so" "$1" && size "$tmp/s.so"; }
+stripped_size() { strip --strip-unneeded -o "$tmp/s.so" "$1" && size "$tmp/s.so"; }
 sum_stripped() { local t=0; for f in "$@"; do t=$((t + $(stripped_size "$f"))); done; echo $t; }
 mib() { python3 -c "print(f'{$1 / 2**20:.1f} MiB')"; }
 
@@ -26,7 +28,7 @@ core=$(readlink -f "$build/lib/libember_core.so")
 plugin=$build/lib/ember/plugins/libember-backend-cpu.so
 ember_bytes=$(sum_sizes "$core" "$plugin")
 ember_stripped=$(sum_stripped "$core" "$plugin")
-echo "== bytes on disk (as built, debug info stripped)"
+echo "== bytes on disk (as built, stripped with --strip-unneeded)"
 for f in "$core" "$plugin"; do printf '  %-60s %12s %12s\n' "$f" "$(size "$f")" "$(stripped_size "$f")"; done
 printf '  %-60s %12s %12s  (%s stripped)\n' "Ember: core + CPU plugin" "$ember_bytes" "$ember_stripped" "$(mib "$ember_stripped")"
 torch_bytes=

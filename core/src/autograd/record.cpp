@@ -30,6 +30,7 @@ FormulaNode* record_impl(Op op, const Tensor* inputs, size_t n_in, const Tensor*
   node->sequence_nr_ = next_sequence_nr();
   node->next_edges_.reserve(n_in);
   node->inputs.reserve(n_in);
+  node->outputs_.reserve(n_out);
   for (size_t i = 0; i < n_in; ++i) {
     const Tensor& t = inputs[i];
     node->next_edges_.push_back(gradient_edge(t));

@@ -28,8 +28,15 @@ void add(int type_id, const ember_device_api* api, int32_t count, const std::str
 const Entry& require(const Device& device) {
   const Entry* e = find(device.type().id());
   if (!e) {
-    plugins::ensure_loaded();
-    e = find(device.type().id());
+    // The CPU needs only its own plugin (Note [Plugin discovery]).
+    if (device.is_cpu()) {
+      plugins::ensure_cpu_loaded();
+      e = find(device.type().id());
+    }
+    if (!e) {
+      plugins::ensure_loaded();
+      e = find(device.type().id());
+    }
   }
   EMBER_CHECK(e && e->count > 0, "device '", device.str(), "' is not available: ",
               e ? "its plugin found no device" : "no loaded plugin provides this device type",

@@ -7,7 +7,13 @@
 // the `ember/plugins` directory beside libember_core.so (the install layout;
 // the build tree mirrors it), and the build tree's plugin directory compiled
 // in as EMBER_BUILD_PLUGIN_DIR. The first file of a given name wins. Loading
-// runs once, lazily, under std::call_once. A plugin that fails at any step
+// is lazy and in two steps, each once (std::call_once): the first CPU tensor
+// loads only the CPU plugin (libember-backend-cpu.so); anything that needs
+// another device — a device type the core does not know yet, devices(),
+// device_count(), plugins::list(), a plugin's op — loads all the others. A
+// program that never leaves the CPU so never maps a GPU driver (its start
+// and its memory are the CPU's alone). manual_seed and set_num_threads reach
+// the plugins loaded later too (remembered here). A plugin that fails at any step
 // is recorded with the reason and skipped; nothing here aborts the process.
 // Plugins are never unloaded (Note [Plugin lifetime]): kernels, device APIs
 // and storages' deleters point into them until the process exits.
@@ -25,6 +31,7 @@
 #include <cstring>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -63,6 +70,12 @@ struct State {
   std::vector<boost::dll::shared_library> libraries;  // kept loaded forever
   std::once_flag discovered;
   std::atomic<bool> done{false};
+  std::once_flag cpu_discovered;
+  std::atomic<bool> cpu_done{false};
+  std::set<std::string> tried;  // file names already loaded or rejected
+  // What later plugins must also be told (manual_seed, set_num_threads).
+  std::optional<uint64_t> seed;
+  std::optional<int> threads;
 };
 State& state() {
   static State* s = new State;  // never destroyed: see Note [Plugin lifetime]
@@ -238,6 +251,11 @@ PluginInfo load_locked(State& s, const fs::path& path) {
   }
   for (auto [op, type, fn] : reg.kernels) dispatch::register_kernel(op, type, fn);
   for (const auto& [op, type, fn] : reg.backwards) autograd::register_backward_kernel(op, type, fn);
+  for (auto [id, api] : reg.device_types) {
+    if (s.threads && api->set_num_threads) api->set_num_threads(*s.threads);
+    if (s.seed && api->manual_seed)
+      for (int i = 0; i < api->device_count(); ++i) api->manual_seed(i, *s.seed);
+  }
   trace("loaded ", info.name, " ", info.version, " (", reg.kernels.size(), " kernels)");
   s.libraries.push_back(std::move(lib));
   info.loaded = true;
@@ -251,7 +269,8 @@ bool is_candidate(const fs::path& p) {
          p.extension() == ".so";
 }
 
-void discover() {
+// Loads the candidates not tried yet; with cpu_only, only the CPU plugin.
+void discover(bool cpu_only) {
   State& s = state();
   std::lock_guard<std::recursive_mutex> lock(s.mutex);
   std::set<std::string> seen_names;
@@ -266,24 +285,48 @@ void discover() {
       if (is_candidate(entry.path())) files.push_back(entry.path());
     std::sort(files.begin(), files.end());
     for (const fs::path& f : files) {
-      trace("candidate ", f.string());
-      if (!seen_names.insert(f.filename().string()).second) {
+      const std::string name = f.filename().string();
+      if (cpu_only && name != "libember-backend-cpu.so") continue;
+      if (!seen_names.insert(name).second) {
         trace("skipping ", f.string(), ": a plugin of that file name was found earlier on the path");
         continue;
       }
+      if (!s.tried.insert(name).second) continue;  // loaded by the CPU step
+      trace("candidate ", f.string());
       load_locked(s, f);
     }
   }
-  s.done.store(true, std::memory_order_release);
+  s.cpu_done.store(true, std::memory_order_release);
+  if (!cpu_only) s.done.store(true, std::memory_order_release);
 }
 
 }  // namespace
+
+void ensure_cpu_loaded() {
+  State& s = state();
+  if (s.cpu_done.load(std::memory_order_acquire)) [[likely]]
+    return;
+  std::call_once(s.cpu_discovered, [] { discover(true); });
+}
+
+void remember_seed(uint64_t seed) {
+  State& s = state();
+  std::lock_guard<std::recursive_mutex> lock(s.mutex);
+  s.seed = seed;
+}
+
+void remember_num_threads(int n) {
+  State& s = state();
+  std::lock_guard<std::recursive_mutex> lock(s.mutex);
+  s.threads = n;
+}
 
 void ensure_loaded() {
   State& s = state();
   if (s.done.load(std::memory_order_acquire)) [[likely]]
     return;
-  std::call_once(s.discovered, discover);
+  ensure_cpu_loaded();
+  std::call_once(s.discovered, [] { discover(false); });
 }
 
 std::vector<std::string> search_path() {

@@ -46,13 +46,14 @@ void synchronize(std::optional<Device> device) {
 
 void set_num_threads(int n) {
   EMBER_CHECK(n >= 1, "set_num_threads: the number of threads must be at least 1, got ", n);
-  plugins::ensure_loaded();
+  plugins::ensure_cpu_loaded();
+  plugins::remember_num_threads(n);  // for plugins loaded later
   for (int id = 0; id < DeviceType::kMaxTypes; ++id)
     if (const auto* e = device_registry::find(id); e && e->api->set_num_threads) e->api->set_num_threads(n);
 }
 
 int get_num_threads() {
-  plugins::ensure_loaded();
+  plugins::ensure_cpu_loaded();
   const auto* e = device_registry::find(kCPU.id());
   return e && e->api->get_num_threads ? e->api->get_num_threads() : 1;
 }

@@ -350,7 +350,9 @@ Tensor rand_like(const Tensor& t, const TensorOptions& o) { return rand(t.sizes(
 Tensor randn_like(const Tensor& t, const TensorOptions& o) { return randn(t.sizes(), like(t, o)); }
 
 void manual_seed(uint64_t seed) {
-  plugins::ensure_loaded();
+  // Seeds the loaded plugins' devices now, and those loaded later as they load.
+  plugins::ensure_cpu_loaded();
+  plugins::remember_seed(seed);
   for (int id = 0; id < DeviceType::kMaxTypes; ++id) {
     const auto* e = device_registry::find(id);
     if (!e || !e->api->manual_seed) continue;
