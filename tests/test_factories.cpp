@@ -23,6 +23,17 @@ namespace {
 using namespace ember;
 using Longs = std::vector<int64_t>;
 
+// Every plugin loaded before the first test, as a program that uses devices
+// would. Plugins load lazily, and the last test here (an unavailable device)
+// would otherwise load PoCL and lavapipe just before the process exits: under
+// the asan preset, LeakSanitizer then crashes scanning a thread's dynamic TLS
+// ("Tracer caught signal 11") while the drivers' threads wind down.
+class LoadEveryPlugin : public ::testing::Environment {
+ public:
+  void SetUp() override { (void)ember::devices(); }
+};
+const auto* const kLoadEveryPlugin = ::testing::AddGlobalTestEnvironment(new LoadEveryPlugin);
+
 // What PyTorch gave: the dtype it chose and the values in row-major order
 // (16-bit floats as float, uint8 as int64).
 template <typename T>
