@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The CUDA checks of tools/gpu-check.sh on a machine that cannot build: it
+# The CUDA checks of tools/gpu-check.sh from a pack (tools/gpu-pack.sh), for a machine that cannot build: it
 # reads only the folder tools/gpu-pack.sh made (.gpu) and this checkout's
 # bench/torch_device.py. Run from anywhere in the repository:
 #   tools/gpu-run.sh [pack-dir]                     (default .gpu)

@@ -26,18 +26,6 @@ __global__ void move_kernel(U* out, const U* in, Geometry g) {
   EMBER_CUDA_FOR_EACH(i, g.numel) { out[at(g, 0, i)] = in[at(g, 1, i)]; }
 }
 
-// Calls fn.template operator()<U>() with U an unsigned integer of `bytes`.
-template <typename Fn>
-void dispatch_bytes(int64_t bytes, Fn&& fn) {
-  switch (bytes) {
-    case 1: fn.template operator()<uint8_t>(); return;
-    case 2: fn.template operator()<uint16_t>(); return;
-    case 4: fn.template operator()<uint32_t>(); return;
-    case 8: fn.template operator()<uint64_t>(); return;
-    default: sdk::unsupported("no element type of " + std::to_string(bytes) + " bytes");
-  }
-}
-
 EMBER_KERNEL(copy_entry) {
   const ember_tensor &in = call.inputs[0], &out = call.outputs[0];
   const int64_t n = numel(out);

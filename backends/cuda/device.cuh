@@ -89,6 +89,19 @@ void dispatch_floating(int32_t dtype, const char* what, Fn&& fn) {
   }
 }
 
+// Calls fn.template operator()<U>() with U an unsigned integer of `bytes`:
+// for kernels that move elements without arithmetic (copy, where, index ops).
+template <typename Fn>
+void dispatch_bytes(int64_t bytes, Fn&& fn) {
+  switch (bytes) {
+    case 1: fn.template operator()<uint8_t>(); return;
+    case 2: fn.template operator()<uint16_t>(); return;
+    case 4: fn.template operator()<uint32_t>(); return;
+    case 8: fn.template operator()<uint64_t>(); return;
+    default: sdk::unsupported("no element type of " + std::to_string(bytes) + " bytes");
+  }
+}
+
 template <typename T>
 T* ptr(const ember_tensor& t) {
   return static_cast<T*>(t.data);

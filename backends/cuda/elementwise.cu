@@ -378,17 +378,10 @@ EMBER_KERNEL(where_entry) {
   if (g.numel == 0) return;
   Device& dev = device_of(call);
   const Launch l = launch_for(dev, g.numel);
-  auto run = [&]<typename U>() {
+  dispatch_bytes(sdk::dtype_size(out.dtype), [&]<typename U>() {
     where_kernel<U><<<l.blocks, l.threads, 0, dev.stream>>>(ptr<U>(out), ptr<bool>(cond), ptr<U>(a), ptr<U>(b), g);
     check_launch("where_kernel");
-  };
-  switch (sdk::dtype_size(out.dtype)) {
-    case 1: run.template operator()<uint8_t>(); break;
-    case 2: run.template operator()<uint16_t>(); break;
-    case 4: run.template operator()<uint32_t>(); break;
-    case 8: run.template operator()<uint64_t>(); break;
-    default: sdk::unsupported(std::string("where on ") + sdk::dtype_name(out.dtype));
-  }
+  });
 }
 
 }  // namespace

@@ -60,17 +60,6 @@ __global__ void select_kernel(U* out, const U* src, const int64_t* index, Geomet
   EMBER_CUDA_FOR_EACH(i, g.numel) { out[at(g, 0, i)] = src[at(g, 1, i) + index[at(g, 2, i)] * src_dim_stride]; }
 }
 
-template <typename Fn>
-void dispatch_bytes(int64_t bytes, Fn&& fn) {
-  switch (bytes) {
-    case 1: fn.template operator()<uint8_t>(); return;
-    case 2: fn.template operator()<uint16_t>(); return;
-    case 4: fn.template operator()<uint32_t>(); return;
-    case 8: fn.template operator()<uint64_t>(); return;
-    default: sdk::unsupported("no element type of " + std::to_string(bytes) + " bytes");
-  }
-}
-
 void launch_select(Device& dev, const ember_tensor& out, const ember_tensor& src, const ember_tensor& index,
                    const Geometry& g, int64_t src_dim_stride) {
   if (g.numel == 0) return;

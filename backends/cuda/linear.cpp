@@ -21,8 +21,6 @@
 namespace ember::cuda {
 namespace {
 
-void check_lt(cublasStatus_t status, const char* call) { check(status, call); }
-
 // cuBLASLt's scratch memory: 32 MiB per device, as NVIDIA advises for Hopper.
 constexpr size_t kWorkspace = size_t(32) << 20;
 // The alignment every operand must have (else the core composes instead).
@@ -45,7 +43,7 @@ Lt& lt_of(Device& dev) {
   static std::map<int, Lt>* all = new std::map<int, Lt>;  // lives as long as the runtime
   Lt& lt = (*all)[dev.index];
   if (!lt.handle) {
-    check_lt(cublasLtCreate(&lt.handle), "cublasLtCreate");
+    check(cublasLtCreate(&lt.handle), "cublasLtCreate");
     check(cudaMalloc(&lt.workspace, kWorkspace), "cudaMalloc");
   }
   return lt;
@@ -134,14 +132,14 @@ EMBER_KERNEL(addmm_entry) {
   auto found = lt.plans.find(key);
   if (found == lt.plans.end()) found = lt.plans.emplace(key, make_plan(lt, m, n, k, out.dtype)).first;
   Plan& p = found->second;
-  check_lt(cublasLtMatmulDescSetAttribute(p.desc, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &bias_ptr, sizeof bias_ptr),
+  check(cublasLtMatmulDescSetAttribute(p.desc, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &bias_ptr, sizeof bias_ptr),
            "cublasLtMatmulDescSetAttribute");
   const double one_d = 1, zero_d = 0;
   const float one_f = 1, zero_f = 0;
   const bool dbl = out.dtype == EMBER_DTYPE_FLOAT64;
   const void* one = dbl ? static_cast<const void*>(&one_d) : &one_f;
   const void* zero = dbl ? static_cast<const void*>(&zero_d) : &zero_f;
-  check_lt(cublasLtMatmul(lt.handle, p.desc, one, w_ptr, p.a, x_ptr, p.b, zero, result, p.c, result, p.c, &p.algo,
+  check(cublasLtMatmul(lt.handle, p.desc, one, w_ptr, p.a, x_ptr, p.b, zero, result, p.c, result, p.c, &p.algo,
                           lt.workspace, kWorkspace, dev.stream),
            "cublasLtMatmul");
 }

@@ -94,6 +94,22 @@ __global__ void reduce_thread_kernel(int op, void* out, const T* in, ReduceGeome
 
 constexpr int kBlock = 256;
 
+// Folds every thread's `acc` into one value by a fixed tree over the block
+// (the same order on every run); thread 0 gets the result. `shared` is free
+// again when this returns.
+template <typename A>
+__device__ __forceinline__ A block_fold(int op, A acc, A* shared) {
+  shared[threadIdx.x] = acc;
+  __syncthreads();
+  for (int s = kBlock / 2; s > 0; s /= 2) {
+    if (int(threadIdx.x) < s) shared[threadIdx.x] = fold<A>(op, shared[threadIdx.x], shared[threadIdx.x + s]);
+    __syncthreads();
+  }
+  const A result = shared[0];
+  __syncthreads();
+  return result;
+}
+
 // Block b folds chunk b % chunks of output b / chunks: each thread a strided
 // part, then a fixed tree. One chunk: the output; else a partial result.
 template <typename T>
@@ -109,17 +125,11 @@ __global__ void reduce_block_kernel(int op, void* out, const T* in, ReduceGeomet
     A acc = identity;
     for (int64_t j = begin + threadIdx.x; j < end; j += kBlock)
       acc = fold<A>(op, acc, A(load(in[oi + reduced_offset(g, j)])));
-    shared[threadIdx.x] = acc;
-    __syncthreads();
-    for (int s = kBlock / 2; s > 0; s /= 2) {
-      if (int(threadIdx.x) < s) shared[threadIdx.x] = fold<A>(op, shared[threadIdx.x], shared[threadIdx.x + s]);
-      __syncthreads();
-    }
+    acc = block_fold(op, acc, shared);
     if (threadIdx.x == 0) {
-      if (chunks == 1) write_result<T>(op, out, oo, shared[0]);
-      else partial[w] = shared[0];
+      if (chunks == 1) write_result<T>(op, out, oo, acc);
+      else partial[w] = acc;
     }
-    __syncthreads();  // shared is reused by the next output
   }
 }
 
@@ -133,18 +143,12 @@ __global__ void combine_kernel(int op, void* out, const acc_t<T>* partial, Reduc
   for (int64_t o = blockIdx.x; o < g.outputs; o += gridDim.x) {
     A acc = identity;
     for (int64_t c = threadIdx.x; c < chunks; c += kBlock) acc = fold<A>(op, acc, partial[o * chunks + c]);
-    shared[threadIdx.x] = acc;
-    __syncthreads();
-    for (int s = kBlock / 2; s > 0; s /= 2) {
-      if (int(threadIdx.x) < s) shared[threadIdx.x] = fold<A>(op, shared[threadIdx.x], shared[threadIdx.x + s]);
-      __syncthreads();
-    }
+    acc = block_fold(op, acc, shared);
     if (threadIdx.x == 0) {
       int64_t oi, oo, unused;
       kept_offsets(g, o, oi, oo, unused);
-      write_result<T>(op, out, oo, shared[0]);
+      write_result<T>(op, out, oo, acc);
     }
-    __syncthreads();
   }
 }
 

@@ -61,7 +61,6 @@ int get_num_threads() {
 void empty_cache() { allocator::empty_cache(); }
 
 std::string plugins::device_name(const Device& device) {
-  plugins::ensure_loaded();
   const auto& e = device_registry::require(device);
   const char* name = e.api->device_name ? e.api->device_name(device.index() < 0 ? 0 : device.index()) : nullptr;
   return name && *name ? std::string(name) : device.str();
