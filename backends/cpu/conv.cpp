@@ -5,7 +5,6 @@
 // float32/float64 on contiguous operands; anything else is declined and the
 // core composes the op from im2col, col2im and bmm.
 #include <tbb/enumerable_thread_specific.h>
-#include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <vector>
@@ -108,7 +107,7 @@ void forward(const ember_op_call& call) {
   T* out = sdk::TensorArg{&call.outputs[0]}.data<T>();
   const Chunks chunks(s, s.x.n);
   tbb::enumerable_thread_specific<Scratch<T>> scratch;
-  tbb::parallel_for(int64_t(0), chunks.count * s.groups, [&](int64_t t) {
+  parallel_for_each(chunks.count * s.groups, [&](int64_t t) {
     const int64_t first = (t / s.groups) * chunks.size, grp = t % s.groups;
     const int64_t images = std::min(chunks.size, s.x.n - first), ld = images * s.l;
     Scratch<T>& buf = scratch.local();
@@ -128,7 +127,7 @@ void backward_input(const ember_op_call& call) {
   T* gx = sdk::TensorArg{&call.outputs[0]}.data<T>();
   const Chunks chunks(s, s.x.n);
   tbb::enumerable_thread_specific<Scratch<T>> scratch;
-  tbb::parallel_for(int64_t(0), chunks.count * s.groups, [&](int64_t t) {
+  parallel_for_each(chunks.count * s.groups, [&](int64_t t) {
     const int64_t first = (t / s.groups) * chunks.size, grp = t % s.groups;
     const int64_t images = std::min(chunks.size, s.x.n - first), ld = images * s.l;
     Scratch<T>& buf = scratch.local();
@@ -165,7 +164,7 @@ void backward_weight(const ember_op_call& call) {
   const Chunks chunks(s, s.x.n);
   std::vector<std::vector<T>> partial(size_t(chunks.count), std::vector<T>(size_t(size)));
   tbb::enumerable_thread_specific<Scratch<T>> scratch;
-  tbb::parallel_for(int64_t(0), chunks.count, [&](int64_t c) {
+  parallel_for_each(chunks.count, [&](int64_t c) {
     const int64_t first = c * chunks.size, images = std::min(chunks.size, s.x.n - first), ld = images * s.l;
     Scratch<T>& buf = scratch.local();
     for (int64_t grp = 0; grp < s.groups; ++grp) {

@@ -8,8 +8,6 @@
 // are independent, split over oneTBB, so results do not depend on the thread
 // count. float32/float64; anything else is declined and the core composes
 // the op from primitives.
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <cmath>
@@ -74,8 +72,8 @@ int64_t row_grain(int64_t n) { return std::max<int64_t>(1, kGrain / std::max<int
 
 template <typename T, bool HasWeight, bool HasBias>
 void forward_rows(const T* x, const T* w, const T* b, T* y, T* mean, T* rstd, int64_t m, int64_t n, double eps) {
-  tbb::parallel_for(tbb::blocked_range<int64_t>(0, m, row_grain(n)), [&](const tbb::blocked_range<int64_t>& rows) {
-    for (int64_t r = rows.begin(); r < rows.end(); ++r) {
+  parallel_for(0, m, row_grain(n), [&](int64_t first, int64_t last) {
+    for (int64_t r = first; r < last; ++r) {
       const T* row = x + r * n;
       const double mu = row_sum(row, n) / double(n);
       const double var = row_squared_deviations(row, n, mu) / double(n);
@@ -98,8 +96,8 @@ void forward_rows(const T* x, const T* w, const T* b, T* y, T* mean, T* rstd, in
 template <typename T, bool HasWeight>
 void backward_rows(const T* grad, const T* x, const T* mean, const T* rstd, const T* w, T* gx, int64_t m,
                    int64_t n) {
-  tbb::parallel_for(tbb::blocked_range<int64_t>(0, m, row_grain(n)), [&](const tbb::blocked_range<int64_t>& rows) {
-    for (int64_t r = rows.begin(); r < rows.end(); ++r) {
+  parallel_for(0, m, row_grain(n), [&](int64_t first, int64_t last) {
+    for (int64_t r = first; r < last; ++r) {
       const T* __restrict g = grad + r * n;
       const T* __restrict xr = x + r * n;
       const T mu = mean[r], rs = rstd[r];

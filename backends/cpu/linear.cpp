@@ -3,13 +3,11 @@
 // (beta = 1), so the bias costs no second pass over the output.
 // float32 and float64 on contiguous operands; anything else is declined and
 // the core composes matmul and add.
-#include <tbb/global_control.h>
-#include <tbb/parallel_for.h>
-
 #include <algorithm>
 
 #include "blas.h"
 #include "kernels.h"
+#include "parallel.h"
 
 namespace ember::cpu {
 namespace {
@@ -23,13 +21,11 @@ void addmm(const ember_op_call& call) {
   const T* bp = static_cast<const T*>(b.data) + b.offset;
   T* op = static_cast<T*>(out.data) + out.offset;
   // Rows split as matmul splits them (matmul.cpp): few, large gemm calls.
-  const int64_t threads = std::min<int64_t>(
-      tbb::this_task_arena::max_concurrency(),
-      int64_t(tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism)));
+  const int64_t threads = max_threads();
   const int64_t min_rows = std::max<int64_t>(1, (int64_t(1) << 16) / std::max<int64_t>(1, n * k));
   const int64_t tasks = std::clamp<int64_t>(std::min(threads, (m + min_rows - 1) / min_rows), 1, m);
   const int64_t per_task = (m + tasks - 1) / tasks;
-  tbb::parallel_for(int64_t(0), tasks, [&](int64_t t) {
+  parallel_for_each(tasks, [&](int64_t t) {
     const int64_t r0 = t * per_task, rows = std::min(per_task, m - r0);
     if (rows <= 0) return;
     T* c = op + r0 * n;

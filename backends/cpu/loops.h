@@ -5,12 +5,11 @@
 // operand is broadcast (stride 0). Large iterations are split into fixed
 // chunks over oneTBB; chunk boundaries never depend on the thread count, so
 // results do not depend on timing.
-#include <tbb/parallel_for.h>
-
 #include <array>
 #include <cstdint>
 
 #include "ember/sdk/backend.h"
+#include "parallel.h"
 
 namespace ember::cpu {
 
@@ -106,7 +105,7 @@ void for_each_run(const StridedPlan<N>& p, Body&& body) {
     return;
   }
   const int64_t chunks = (p.numel + kGrain - 1) / kGrain;
-  tbb::parallel_for(int64_t(0), chunks, [&](int64_t c) {
+  parallel_for_each(chunks, [&](int64_t c) {
     const int64_t begin = c * kGrain;
     run_range(p, begin, std::min(begin + kGrain, p.numel), body);
   });

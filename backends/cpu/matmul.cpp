@@ -2,9 +2,6 @@
 // OpenBLAS's gemm, one call per oneTBB task (Note [OpenBLAS in the CPU backend]);
 // other dtypes use a cache-blocked loop. The output is contiguous (the core
 // allocates it); the inputs may have any strides.
-#include <tbb/global_control.h>
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -59,13 +56,11 @@ void bmm_blas(const ember_op_call& call) {
   // set_num_threads is a global_control, which max_concurrency does not see:
   // without the min, "1 thread" would still split a product in two gemms
   // that each pack B.
-  const int64_t threads = std::min<int64_t>(
-      tbb::this_task_arena::max_concurrency(),
-      int64_t(tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism)));
+  const int64_t threads = max_threads();
   const int64_t min_rows = std::max<int64_t>(1, (int64_t(1) << 16) / std::max<int64_t>(1, n * k));
   const int64_t row_tasks = std::clamp<int64_t>(std::min(threads, (m + min_rows - 1) / min_rows), 1, m);
   const int64_t rows_per_task = (m + row_tasks - 1) / row_tasks;
-  tbb::parallel_for(int64_t(0), batch * row_tasks, [&](int64_t t) {
+  parallel_for_each(batch * row_tasks, [&](int64_t t) {
     const int64_t bi = t / row_tasks, r0 = (t % row_tasks) * rows_per_task;
     const int64_t rows = std::min(rows_per_task, m - r0);
     if (rows <= 0) return;
@@ -99,7 +94,7 @@ void bmm_loops(const ember_op_call& call) {
   const T* a = sdk::TensorArg{&A}.data<T>();
   const T* b = sdk::TensorArg{&B}.data<T>();
   T* c = sdk::TensorArg{&Cm}.data<T>();
-  tbb::parallel_for(int64_t(0), batch * m, [&](int64_t t) {
+  parallel_for_each(batch * m, [&](int64_t t) {
     const int64_t bi = t / m, i = t % m;
     std::vector<Acc> row(size_t(n), Acc(0));
     for (int64_t p = 0; p < k; ++p) {

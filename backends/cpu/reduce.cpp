@@ -3,7 +3,6 @@
 // split over outputs, or, for few outputs, over fixed chunks of the reduced
 // range whose partial results are combined in order — so the result never
 // depends on the thread count.
-#include <tbb/parallel_for.h>
 
 #include <cmath>
 #include <limits>
@@ -223,7 +222,7 @@ void reduce_typed(const ember_op_call& call) {
     if (columns * rows <= kGrain || blocks == 1) {
       for (int64_t b = 0; b < blocks; ++b) fold_columns(b);
     } else {
-      tbb::parallel_for(int64_t(0), blocks, fold_columns);
+      parallel_for_each(blocks, fold_columns);
     }
     return;
   }
@@ -232,8 +231,8 @@ void reduce_typed(const ember_op_call& call) {
     if (s.outputs * s.count <= kGrain) {
       for (int64_t o = 0; o < s.outputs; ++o) one_output(o);
     } else {
-      tbb::parallel_for(tbb::blocked_range<int64_t>(0, s.outputs, grain), [&](const tbb::blocked_range<int64_t>& r) {
-        for (int64_t o = r.begin(); o < r.end(); ++o) one_output(o);
+      parallel_for(0, s.outputs, grain, [&](int64_t first, int64_t last) {
+        for (int64_t o = first; o < last; ++o) one_output(o);
       });
     }
     return;
@@ -244,7 +243,7 @@ void reduce_typed(const ember_op_call& call) {
   for (int64_t o = 0; o < s.outputs; ++o) {
     int64_t oi, oo;
     offsets_of(o, s.nk, s.k_sizes, s.k_in, s.k_out, oi, oo);
-    tbb::parallel_for(int64_t(0), chunks, [&](int64_t c) {
+    parallel_for_each(chunks, [&](int64_t c) {
       partial[size_t(c)] = fold_range<T, Op>(in + oi, s, c * kGrain, std::min(s.count, (c + 1) * kGrain));
     });
     auto acc = F::identity();

@@ -1,7 +1,6 @@
 // Fused softmax and log_softmax along one dim: one pass for the maximum, one
 // for the sum of exponentials, one to write — instead of the five ops and
 // four temporaries of the composite.
-#include <tbb/parallel_for.h>
 
 #include <cmath>
 #include <limits>

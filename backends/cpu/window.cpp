@@ -1,10 +1,10 @@
 // 2-d window kernels: im2col and col2im (convolution is a gemm over their
 // columns) and max pooling. One task per (n, c) plane: planes are
 // independent, so the results do not depend on the thread count.
-#include <tbb/parallel_for.h>
 
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "kernels.h"
 #include "loops.h"
@@ -15,9 +15,7 @@ namespace {
 
 template <typename Body>
 void for_each_plane(int64_t planes, Body body) {
-  tbb::parallel_for(tbb::blocked_range<int64_t>(0, planes), [&](const tbb::blocked_range<int64_t>& r) {
-    for (int64_t p = r.begin(); p < r.end(); ++p) body(p);
-  });
+  parallel_for_each(planes, body);
 }
 
 template <typename T>
