@@ -85,21 +85,23 @@ void binary_loop(const ember_op_call& call) {
     Out* out = reinterpret_cast<Out*>(p[0]);
     const T* a = reinterpret_cast<const T*>(p[1]);
     const T* b = reinterpret_cast<const T*>(p[2]);
-    if (s[0] == sizeof(Out) && s[1] == sizeof(T) && s[2] == sizeof(T)) {
-      for (int64_t i = 0; i < n; ++i) out[i] = Out(apply<T, Op>(C<T>(a[i]), C<T>(b[i]), alpha));
-    } else if (s[0] == sizeof(Out) && s[1] == sizeof(T) && s[2] == 0) {
-      const C<T> bv = C<T>(b[0]);
-      for (int64_t i = 0; i < n; ++i) out[i] = Out(apply<T, Op>(C<T>(a[i]), bv, alpha));
-    } else if (s[0] == sizeof(Out) && s[1] == 0 && s[2] == sizeof(T)) {
-      const C<T> av = C<T>(a[0]);
-      for (int64_t i = 0; i < n; ++i) out[i] = Out(apply<T, Op>(av, C<T>(b[i]), alpha));
-    } else {
-      for (int64_t i = 0; i < n; ++i) {
-        const C<T> x = C<T>(*reinterpret_cast<const T*>(p[1] + i * s[1]));
-        const C<T> y = C<T>(*reinterpret_cast<const T*>(p[2] + i * s[2]));
-        *reinterpret_cast<Out*>(p[0] + i * s[0]) = Out(apply<T, Op>(x, y, alpha));
+    vectorized<std::is_floating_point_v<T>>([&]() EMBER_VECTOR_LOOP {
+      if (s[0] == sizeof(Out) && s[1] == sizeof(T) && s[2] == sizeof(T)) {
+        for (int64_t i = 0; i < n; ++i) out[i] = Out(apply<T, Op>(C<T>(a[i]), C<T>(b[i]), alpha));
+      } else if (s[0] == sizeof(Out) && s[1] == sizeof(T) && s[2] == 0) {
+        const C<T> bv = C<T>(b[0]);
+        for (int64_t i = 0; i < n; ++i) out[i] = Out(apply<T, Op>(C<T>(a[i]), bv, alpha));
+      } else if (s[0] == sizeof(Out) && s[1] == 0 && s[2] == sizeof(T)) {
+        const C<T> av = C<T>(a[0]);
+        for (int64_t i = 0; i < n; ++i) out[i] = Out(apply<T, Op>(av, C<T>(b[i]), alpha));
+      } else {
+        for (int64_t i = 0; i < n; ++i) {
+          const C<T> x = C<T>(*reinterpret_cast<const T*>(p[1] + i * s[1]));
+          const C<T> y = C<T>(*reinterpret_cast<const T*>(p[2] + i * s[2]));
+          *reinterpret_cast<Out*>(p[0] + i * s[0]) = Out(apply<T, Op>(x, y, alpha));
+        }
       }
-    }
+    });
   });
 }
 

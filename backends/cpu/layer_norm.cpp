@@ -21,7 +21,7 @@ namespace {
 
 constexpr int kLanes = 16;
 
-double sum_lanes(const double (&lanes)[kLanes]) {
+EMBER_VECTOR_LOOP inline double sum_lanes(const double (&lanes)[kLanes]) {
   double s = 0;
   for (double l : lanes) s += l;
   return s;
@@ -29,7 +29,7 @@ double sum_lanes(const double (&lanes)[kLanes]) {
 
 // Σ x
 template <typename T>
-double row_sum(const T* __restrict x, int64_t n) {
+EMBER_VECTOR_LOOP inline double row_sum(const T* __restrict x, int64_t n) {
   double lanes[kLanes] = {};
   int64_t i = 0;
   for (; i + kLanes <= n; i += kLanes)
@@ -40,7 +40,7 @@ double row_sum(const T* __restrict x, int64_t n) {
 
 // Σ (x - mean)²
 template <typename T>
-double row_squared_deviations(const T* __restrict x, int64_t n, double mean) {
+EMBER_VECTOR_LOOP inline double row_squared_deviations(const T* __restrict x, int64_t n, double mean) {
   double lanes[kLanes] = {};
   int64_t i = 0;
   for (; i + kLanes <= n; i += kLanes)
@@ -57,8 +57,8 @@ double row_squared_deviations(const T* __restrict x, int64_t n, double mean) {
 
 // y = (x - mean) · rstd, times the weight and plus the bias when given.
 template <typename T, bool HasWeight, bool HasBias>
-void normalize_row(T* __restrict y, const T* __restrict x, const T* __restrict w, const T* __restrict b, int64_t n,
-                   T mean, T rstd) {
+EMBER_VECTOR_LOOP inline void normalize_row(T* __restrict y, const T* __restrict x, const T* __restrict w,
+                                             const T* __restrict b, int64_t n, T mean, T rstd) {
   for (int64_t i = 0; i < n; ++i) {
     T v = (x[i] - mean) * rstd;
     if constexpr (HasWeight) v *= w[i];
@@ -73,16 +73,18 @@ int64_t row_grain(int64_t n) { return std::max<int64_t>(1, kGrain / std::max<int
 template <typename T, bool HasWeight, bool HasBias>
 void forward_rows(const T* x, const T* w, const T* b, T* y, T* mean, T* rstd, int64_t m, int64_t n, double eps) {
   parallel_for(0, m, row_grain(n), [&](int64_t first, int64_t last) {
-    for (int64_t r = first; r < last; ++r) {
-      const T* row = x + r * n;
-      const double mu = row_sum(row, n) / double(n);
-      const double var = row_squared_deviations(row, n, mu) / double(n);
-      // The mean and rstd the backward reads are these, rounded to T; the
-      // row is normalised with the same rounded values.
-      mean[r] = T(mu);
-      rstd[r] = T(1.0 / std::sqrt(var + eps));
-      normalize_row<T, HasWeight, HasBias>(y + r * n, row, w, b, n, mean[r], rstd[r]);
-    }
+    vectorized([&]() EMBER_VECTOR_LOOP {
+      for (int64_t r = first; r < last; ++r) {
+        const T* row = x + r * n;
+        const double mu = row_sum(row, n) / double(n);
+        const double var = row_squared_deviations(row, n, mu) / double(n);
+        // The mean and rstd the backward reads are these, rounded to T; the
+        // row is normalised with the same rounded values.
+        mean[r] = T(mu);
+        rstd[r] = T(1.0 / std::sqrt(var + eps));
+        normalize_row<T, HasWeight, HasBias>(y + r * n, row, w, b, n, mean[r], rstd[r]);
+      }
+    });
   });
 }
 
@@ -97,32 +99,34 @@ template <typename T, bool HasWeight>
 void backward_rows(const T* grad, const T* x, const T* mean, const T* rstd, const T* w, T* gx, int64_t m,
                    int64_t n) {
   parallel_for(0, m, row_grain(n), [&](int64_t first, int64_t last) {
-    for (int64_t r = first; r < last; ++r) {
-      const T* __restrict g = grad + r * n;
-      const T* __restrict xr = x + r * n;
-      const T mu = mean[r], rs = rstd[r];
-      double sums[kLanes] = {}, dots[kLanes] = {};
-      int64_t i = 0;
-      for (; i + kLanes <= n; i += kLanes)
-        for (int j = 0; j < kLanes; ++j) {
-          const double gw = HasWeight ? double(g[i + j]) * double(w[i + j]) : double(g[i + j]);
-          sums[j] += gw;
-          dots[j] += gw * (double(xr[i + j]) - double(mu));
+    vectorized([&]() EMBER_VECTOR_LOOP {
+      for (int64_t r = first; r < last; ++r) {
+        const T* __restrict g = grad + r * n;
+        const T* __restrict xr = x + r * n;
+        const T mu = mean[r], rs = rstd[r];
+        double sums[kLanes] = {}, dots[kLanes] = {};
+        int64_t i = 0;
+        for (; i + kLanes <= n; i += kLanes)
+          for (int j = 0; j < kLanes; ++j) {
+            const double gw = HasWeight ? double(g[i + j]) * double(w[i + j]) : double(g[i + j]);
+            sums[j] += gw;
+            dots[j] += gw * (double(xr[i + j]) - double(mu));
+          }
+        for (; i < n; ++i) {
+          const double gw = HasWeight ? double(g[i]) * double(w[i]) : double(g[i]);
+          sums[0] += gw;
+          dots[0] += gw * (double(xr[i]) - double(mu));
         }
-      for (; i < n; ++i) {
-        const double gw = HasWeight ? double(g[i]) * double(w[i]) : double(g[i]);
-        sums[0] += gw;
-        dots[0] += gw * (double(xr[i]) - double(mu));
+        const double r1 = double(rs);
+        const T k = T(-r1 * r1 * r1 * sum_lanes(dots) / double(n));
+        const T c = T(-r1 * sum_lanes(sums) / double(n));
+        T* __restrict out = gx + r * n;
+        for (i = 0; i < n; ++i) {
+          const T gw = HasWeight ? g[i] * w[i] : g[i];
+          out[i] = rs * gw + (xr[i] - mu) * k + c;
+        }
       }
-      const double r1 = double(rs);
-      const T k = T(-r1 * r1 * r1 * sum_lanes(dots) / double(n));
-      const T c = T(-r1 * sum_lanes(sums) / double(n));
-      T* __restrict out = gx + r * n;
-      for (i = 0; i < n; ++i) {
-        const T gw = HasWeight ? g[i] * w[i] : g[i];
-        out[i] = rs * gw + (xr[i] - mu) * k + c;
-      }
-    }
+    });
   });
 }
 

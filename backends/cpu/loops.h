@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "ember/sdk/backend.h"
+#include "isa.h"
 #include "parallel.h"
 
 namespace ember::cpu {

@@ -7,7 +7,9 @@
 #include <cstdlib>
 #include <memory>
 #include <mutex>
+#include <string>
 
+#include "isa.h"
 #include "kernels.h"
 
 namespace ember::cpu {
@@ -16,7 +18,10 @@ namespace {
 constexpr size_t kAlignment = 64;
 
 int32_t cpu_device_count() { return 1; }
-const char* cpu_device_name(int32_t) { return "host CPU (oneTBB)"; }
+const char* cpu_device_name(int32_t) {
+  static const std::string name = std::string("host CPU (oneTBB; ") + isa_name(active_isa) + " kernels)";
+  return name.c_str();
+}
 
 int32_t cpu_allocate(int32_t, size_t nbytes, void** out, char* err, size_t cap) {
   const size_t rounded = (std::max<size_t>(nbytes, 1) + kAlignment - 1) / kAlignment * kAlignment;
@@ -77,7 +82,9 @@ const ember_device_api kCpuApi = {
     cpu_get_num_threads,
 };
 
-void probe() {}  // a CPU is always there
+// A CPU is always there; the probe picks which of the kernels' instruction
+// sets it runs (Note [Instruction sets] in isa.h).
+void probe() { select_isa(); }
 
 void register_cpu(sdk::Registrar& r) {
   const int32_t type = r.device_type(kCpuApi);

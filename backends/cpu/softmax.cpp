@@ -22,7 +22,7 @@ inline double exp_of(double x) { return std::exp(x); }
 // adding max to the log first rounds away small differences of large inputs).
 // A nan input needs no test: it makes the sum, and so every output, nan.
 template <typename Acc, bool Log>
-void contiguous_slice(Acc* __restrict out, const Acc* __restrict in, int64_t n) {
+EMBER_VECTOR_LOOP inline void contiguous_slice(Acc* __restrict out, const Acc* __restrict in, int64_t n) {
   constexpr int kLanes = 16;
   Acc lanes[kLanes];
   for (auto& l : lanes) l = -std::numeric_limits<Acc>::infinity();
@@ -63,7 +63,7 @@ void softmax_typed(const ember_op_call& call) {
   for (int d = 0; d < in_t.ndim; ++d) sizes[d] = d == dim ? 1 : in_t.sizes[d];
   in_view.sizes = out_view.sizes = sizes;
   auto plan = make_plan<2>({&out_view, &in_view});
-  auto one_slice = [&](T* out, const T* in) {
+  auto one_slice = [&](T* out, const T* in) EMBER_VECTOR_LOOP {
     if constexpr (std::is_same_v<T, Acc>) {
       if (in_stride == 1 && out_stride == 1) return contiguous_slice<Acc, Log>(out, in, n);
     }
@@ -84,8 +84,10 @@ void softmax_typed(const ember_op_call& call) {
     }
   };
   for_each_run(plan, [&](const std::array<char*, 2>& p, int64_t count, const std::array<int64_t, 2>& s) {
-    for (int64_t j = 0; j < count; ++j)
-      one_slice(reinterpret_cast<T*>(p[0] + j * s[0]), reinterpret_cast<const T*>(p[1] + j * s[1]));
+    vectorized([&]() EMBER_VECTOR_LOOP {
+      for (int64_t j = 0; j < count; ++j)
+        one_slice(reinterpret_cast<T*>(p[0] + j * s[0]), reinterpret_cast<const T*>(p[1] + j * s[1]));
+    });
   });
 }
 

@@ -79,13 +79,16 @@ void unary_loop(const ember_op_call& call) {
   for_each_run(plan, [&](const std::array<char*, 2>& p, int64_t n, const std::array<int64_t, 2>& s) {
     T* out = reinterpret_cast<T*>(p[0]);
     const T* in = reinterpret_cast<const T*>(p[1]);
-    if (s[0] == sizeof(T) && s[1] == sizeof(T)) {
-      for (int64_t i = 0; i < n; ++i) out[i] = T(apply<T>(Op, C<T>(in[i]), call));
-    } else {
-      for (int64_t i = 0; i < n; ++i) {
-        *reinterpret_cast<T*>(p[0] + i * s[0]) = T(apply<T>(Op, C<T>(*reinterpret_cast<const T*>(p[1] + i * s[1])), call));
+    vectorized<std::is_floating_point_v<T>>([&]() EMBER_VECTOR_LOOP {
+      if (s[0] == sizeof(T) && s[1] == sizeof(T)) {
+        for (int64_t i = 0; i < n; ++i) out[i] = T(apply<T>(Op, C<T>(in[i]), call));
+      } else {
+        for (int64_t i = 0; i < n; ++i) {
+          *reinterpret_cast<T*>(p[0] + i * s[0]) =
+              T(apply<T>(Op, C<T>(*reinterpret_cast<const T*>(p[1] + i * s[1])), call));
+        }
       }
-    }
+    });
   });
 }
 

@@ -11,7 +11,7 @@ namespace ember::cpu {
 
 // exp(x) = 2^n · exp(r), n = round(x / ln 2), |r| ≤ ln(2)/2, with Cephes'
 // minimax polynomial for exp(r). Results below FLT_MIN flush to 0.
-inline float exp_vectorisable(float x) {
+__attribute__((always_inline)) inline float exp_vectorisable(float x) {
   constexpr float kMax = 88.3762626647949f;   // ln(FLT_MAX)
   constexpr float kMin = -87.3365447505531f;  // ln(FLT_MIN)
   const float xc = x < kMin ? kMin : (x > kMax ? kMax : x);
