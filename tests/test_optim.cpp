@@ -138,6 +138,35 @@ TEST(Adam, DefaultsAndEveryOption) {
       kAdamAll);
 }
 
+// The CPU's fused ADAM_STEP kernel runs for contiguous parameters; a
+// transposed parameter (and so transposed moments) takes the composition of
+// elementwise ops. Both must give the same parameters, in both float types,
+// over large enough tensors that the kernel works in parallel chunks.
+TEST(Adam, FusedStepMatchesTheComposition) {
+  for (ember::Dtype dtype : {ember::kFloat32, ember::kFloat64}) {
+    ember::manual_seed(3);
+    const Tensor init = ember::randn({300, 257}, ember::TensorOptions().dtype(dtype));
+    Tensor fused = init.clone().requires_grad_(true);
+    Tensor composed = init.t().contiguous().t().requires_grad_(true);  // same values, column-major
+    ASSERT_TRUE(fused.is_contiguous());
+    ASSERT_FALSE(composed.is_contiguous());
+    optim::Adam fused_opt({fused}, optim::AdamOptions(0.01).betas({0.8, 0.95}).weight_decay(0.1));
+    optim::Adam composed_opt({composed}, optim::AdamOptions(0.01).betas({0.8, 0.95}).weight_decay(0.1));
+    for (int step = 0; step < 4; ++step) {
+      const Tensor target = ember::randn({300, 257}, ember::TensorOptions().dtype(dtype));
+      for (auto [p, opt] : {std::pair{&fused, &fused_opt}, std::pair{&composed, &composed_opt}}) {
+        opt->zero_grad();
+        ((*p - target) * (*p - target)).sum().backward();
+        opt->step();
+      }
+    }
+    EXPECT_FALSE(ember::equal(fused, init));
+    const double tol = dtype == ember::kFloat32 ? 1e-6 : 1e-14;
+    EXPECT_TRUE(ember::allclose(fused, composed, tol, tol)) << ember::dtype_name(dtype) << ": max difference "
+                                                            << (fused - composed).abs().max().item<double>();
+  }
+}
+
 TEST(Adam, ParamGroupsWithTheirOwnLr) {
   expect_params(train([](std::vector<Tensor> p) {
                   std::vector<optim::OptimizerParamGroup> groups;

@@ -18,6 +18,7 @@ void register_window_kernels(sdk::Registrar& r, int32_t device_type);
 void register_conv_kernels(sdk::Registrar& r, int32_t device_type);
 void register_linear_kernels(sdk::Registrar& r, int32_t device_type);
 void register_layer_norm_kernels(sdk::Registrar& r, int32_t device_type);
+void register_adam_kernels(sdk::Registrar& r, int32_t device_type);
 
 // The CPU generator (random.cpp): PyTorch's mt19937 stream.
 void manual_seed(uint64_t seed);

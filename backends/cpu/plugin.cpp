@@ -100,6 +100,7 @@ void register_cpu(sdk::Registrar& r) {
   register_conv_kernels(r, type);
   register_linear_kernels(r, type);
   register_layer_norm_kernels(r, type);
+  register_adam_kernels(r, type);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "dispatch/dispatch.h"
 #include "ember/autograd.h"
 #include "ember/factories.h"
 #include "ember/functions.h"
@@ -12,19 +13,41 @@ namespace ember::optim {
 
 namespace detail {
 
+namespace {
+// The device's fused ADAM_STEP kernel (one pass over the four tensors
+// instead of eleven ops and their temporaries), when it has one and the
+// operands suit it; false leaves everything untouched.
+bool fused_adam_update(const Tensor& param, const Tensor& grad, AdamParamState& state, double beta1, double beta2,
+                       double step_size, double bias_correction2_sqrt, double eps) {
+  const int device_type = param.device().type().id();
+  if (!param.is_floating_point() || !dispatch::has_kernel(EMBER_OP_ADAM_STEP, device_type)) return false;
+  const Tensor* operands[] = {&param, &grad, &state.exp_avg, &state.exp_avg_sq};
+  for (const Tensor* t : operands)
+    if (t->dtype() != param.dtype() || t->device() != param.device() || !t->sizes().equals(param.sizes()) ||
+        !t->is_contiguous())
+      return false;
+  const Tensor inputs[4] = {param, grad, state.exp_avg, state.exp_avg_sq};
+  const Tensor outputs[3] = {param, state.exp_avg, state.exp_avg_sq};
+  const ember_scalar scalars[5] = {dispatch::to_abi(beta1), dispatch::to_abi(beta2), dispatch::to_abi(step_size),
+                                   dispatch::to_abi(bias_correction2_sqrt), dispatch::to_abi(eps)};
+  return dispatch::try_call(EMBER_OP_ADAM_STEP, inputs, outputs, scalars);
+}
+}  // namespace
+
 void adam_update(const Tensor& param, const Tensor& grad, AdamParamState& state, double lr, double beta1, double beta2,
                  double eps, bool amsgrad) {
   state.step += 1;
-  // exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
-  state.exp_avg.mul_(beta1).add_(grad, 1 - beta1);
-  // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2), whose
-  // kernel computes value * grad * grad left to right.
-  state.exp_avg_sq.mul_(beta2).add_(grad.mul(1 - beta2).mul(grad));
   const double step = double(state.step);
   const double bias_correction1 = 1 - std::pow(beta1, step);
   const double bias_correction2 = 1 - std::pow(beta2, step);
   const double step_size = lr / bias_correction1;
   const double bias_correction2_sqrt = std::sqrt(bias_correction2);
+  if (!amsgrad && fused_adam_update(param, grad, state, beta1, beta2, step_size, bias_correction2_sqrt, eps)) return;
+  // exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
+  state.exp_avg.mul_(beta1).add_(grad, 1 - beta1);
+  // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2), whose
+  // kernel computes value * grad * grad left to right.
+  state.exp_avg_sq.mul_(beta2).add_(grad.mul(1 - beta2).mul(grad));
   Tensor denom;
   if (amsgrad) {
     if (!state.max_exp_avg_sq.defined()) state.max_exp_avg_sq = zeros_like(param);

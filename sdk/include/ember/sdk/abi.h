@@ -182,6 +182,13 @@ typedef enum ember_op {
                         * var biased; mean and rstd in x's dtype */
   EMBER_OP_LAYER_NORM_BACKWARD, /* in[0] grad of y (M, N), in[1] x, in[2] mean, in[3] rstd, then in[4] weight (N)
                                  * if ints[0] -> out[0] grad of x (M, N) */
+  EMBER_OP_ADAM_STEP, /* Adam's update of one parameter, in place: in[0] param, in[1] grad, in[2] exp_avg,
+                       * in[3] exp_avg_sq (one shape and floating dtype, contiguous) -> out[0] param, out[1]
+                       * exp_avg, out[2] exp_avg_sq (the same tensors as in[0], in[2], in[3]); scalars = beta1,
+                       * beta2, step_size (lr / bias_correction1), bias_correction2_sqrt, eps; per element:
+                       *   exp_avg = exp_avg * beta1 + (1 - beta1) * grad
+                       *   exp_avg_sq = exp_avg_sq * beta2 + (grad * (1 - beta2)) * grad
+                       *   param = param - step_size * exp_avg / (sqrt(exp_avg_sq) / bias_correction2_sqrt + eps) */
   EMBER_OP_COUNT
 } ember_op;
 

@@ -21,13 +21,14 @@ inline constexpr const char* kOpNames[] = {
     "im2col", "col2im", "max_pool2d",
     "conv2d", "conv2d_backward_input", "conv2d_backward_weight",
     "addmm", "layer_norm", "layer_norm_backward",
+    "adam_step",
 };
 // Composites: without a kernel, the core composes them from primitives
 // (every other op is a primitive, which falls back to the CPU).
 inline constexpr bool is_composite_op(int32_t op) {
   return op == EMBER_OP_SOFTMAX || op == EMBER_OP_LOG_SOFTMAX || op == EMBER_OP_CONV2D ||
          op == EMBER_OP_CONV2D_BACKWARD_INPUT || op == EMBER_OP_CONV2D_BACKWARD_WEIGHT || op == EMBER_OP_ADDMM ||
-         op == EMBER_OP_LAYER_NORM || op == EMBER_OP_LAYER_NORM_BACKWARD;
+         op == EMBER_OP_LAYER_NORM || op == EMBER_OP_LAYER_NORM_BACKWARD || op == EMBER_OP_ADAM_STEP;
 }
 static_assert(sizeof(kOpNames) / sizeof(kOpNames[0]) == EMBER_OP_COUNT,
               "every ember_op needs a name in kOpNames (in enum order)");
