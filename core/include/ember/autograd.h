@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ember/detail/small_vector.h"
 #include "ember/tensor.h"
 
 namespace ember {
@@ -59,7 +60,10 @@ class Node {
   // Frees saved tensors once a backward without retain_graph has passed.
   virtual void release_variables() {}
 
-  const std::vector<Edge>& next_edges() const noexcept { return next_edges_; }
+  // One edge per input: held inline up to three (a heap block per node
+  // otherwise, on every recorded op).
+  using edge_list = ember::detail::SmallVector<Edge, 3>;
+  const edge_list& next_edges() const noexcept { return next_edges_; }
   uint32_t num_outputs() const noexcept { return uint32_t(outputs_.size()); }
   uint64_t sequence_nr() const noexcept { return sequence_nr_; }
 
@@ -69,8 +73,8 @@ class Node {
     Dtype dtype = kFloat32;
     Device device = Device(kCPU);
   };
-  std::vector<Edge> next_edges_;
-  std::vector<OutputMeta> outputs_;
+  edge_list next_edges_;
+  ember::detail::SmallVector<OutputMeta, 1> outputs_;
   uint64_t sequence_nr_ = 0;
   // Hooks on the gradient of output `first`, run before apply (in order).
   std::vector<std::pair<uint32_t, std::function<Tensor(const Tensor&)>>> pre_hooks_;

@@ -73,9 +73,16 @@ class DimVector {
   }
   ~DimVector() { release(); }
 
+  // (A plain loop, not memmove: shapes are a few dims, and a libc call per
+  // copy showed up in the cost of recording an op.)
   void assign(IntArrayRef a) {
-    resize(a.size());
-    if (!a.empty()) std::memmove(data_, a.data(), a.size() * sizeof(int64_t));
+    const size_t n = a.size();
+    if (n > capacity_) grow(n);
+    int64_t* out = data_;
+    const int64_t* in = a.data();
+    if (out != in)
+      for (size_t i = 0; i < n; ++i) out[i] = in[i];
+    size_ = n;
   }
   void resize(size_t n, int64_t value = 0) {
     if (n > capacity_) grow(n);

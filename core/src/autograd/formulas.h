@@ -77,7 +77,7 @@ class FormulaNode final : public Node {
                                     const variable_list& grad_outputs) const;
 
   Op op;
-  std::vector<InputMeta> inputs;
+  ember::detail::SmallVector<InputMeta, 2> inputs;
   std::vector<SavedVariable> saved;
   std::vector<Scalar> scalars;
   DimVector ints;

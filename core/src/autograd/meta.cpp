@@ -9,7 +9,10 @@
 namespace ember {
 
 namespace {
-thread_local bool grad_enabled = true;
+// initial-exec: read at a fixed offset from the thread pointer, without the
+// __tls_get_addr call a shared library's thread_local costs otherwise (the
+// core is linked, not dlopen'ed, so its TLS is in the static block).
+__attribute__((tls_model("initial-exec"))) thread_local bool grad_enabled = true;
 }
 
 bool GradMode::is_enabled() { return grad_enabled; }

@@ -34,14 +34,21 @@ FormulaNode* record_impl(Op op, const Tensor* inputs, size_t n_in, const Tensor*
   for (size_t i = 0; i < n_in; ++i) {
     const Tensor& t = inputs[i];
     node->next_edges_.push_back(gradient_edge(t));
-    if (t.defined())
-      node->inputs.push_back({DimVector(t.sizes()), DimVector(t.strides()), t.storage_offset(), t.dtype(), t.device()});
-    else
-      node->inputs.push_back({});
+    InputMeta& meta = node->inputs.emplace_back();
+    if (t.defined()) {
+      meta.sizes.assign(t.sizes());
+      meta.strides.assign(t.strides());
+      meta.offset = t.storage_offset();
+      meta.dtype = t.dtype();
+      meta.device = t.device();
+    }
   }
   for (size_t i = 0; i < n_out; ++i) {
     const Tensor& out = outputs[i];
-    node->outputs_.push_back({DimVector(out.sizes()), out.dtype(), out.device()});
+    Node::OutputMeta& meta = node->outputs_.emplace_back();
+    meta.sizes.assign(out.sizes());
+    meta.dtype = out.dtype();
+    meta.device = out.device();
     // Integer outputs (indices) carry no gradient.
     if (is_floating_point(out.dtype())) set_history(out, node, uint32_t(i));
   }

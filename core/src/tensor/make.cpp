@@ -28,7 +28,11 @@ Tensor make_tensor(IntArrayRef sizes, Dtype dtype, const Device& device) {
   auto impl = std::make_shared<TensorImpl>();
   impl->storage = allocator::allocate(device, size_t(numel * element_size(dtype)));
   impl->sizes.assign(sizes);
-  impl->strides = contiguous_strides(sizes);
+  impl->strides.resize(sizes.size());
+  for (int64_t i = int64_t(sizes.size()) - 1, s = 1; i >= 0; --i) {
+    impl->strides[size_t(i)] = s;
+    s *= std::max<int64_t>(sizes[size_t(i)], 1);
+  }
   impl->dtype = dtype;
   impl->numel = numel;
   impl->contiguous = true;
