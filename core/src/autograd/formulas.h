@@ -102,7 +102,14 @@ ember_kernel_fn device_override(Op op, int device_type);
 // Records `op` over `inputs` for `outputs` when grad mode is on and an input
 // requires grad; returns the node so the caller can save what the backward
 // needs (null when nothing was recorded).
-FormulaNode* record(Op op, std::initializer_list<Tensor> inputs, std::initializer_list<Tensor> outputs);
+// The braced lists hold references, not Tensor copies: every op calls this,
+// mostly with grad off or nothing requiring grad, and copying the handles
+// cost two atomic reference counts each.
+struct TensorRef {
+  TensorRef(const Tensor& t) : tensor(&t) {}  // NOLINT(google-explicit-constructor): for {a, b} lists
+  const Tensor* tensor;
+};
+FormulaNode* record(Op op, std::initializer_list<TensorRef> inputs, std::initializer_list<TensorRef> outputs);
 FormulaNode* record(Op op, const std::vector<Tensor>& inputs, const std::vector<Tensor>& outputs);
 
 // Saves a tensor for the backward. Outputs of the node must be saved with

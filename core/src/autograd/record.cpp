@@ -21,18 +21,28 @@ Overrides& overrides() {
   return *o;
 }
 
-FormulaNode* record_impl(Op op, const Tensor* inputs, size_t n_in, const Tensor* outputs, size_t n_out) {
+const Tensor& tensor_of(const Tensor& t) { return t; }
+const Tensor& tensor_of(const TensorRef& r) { return *r.tensor; }
+
+// Ref is Tensor or TensorRef.
+template <typename Ref>
+FormulaNode* record_impl(Op op, const Ref* input_refs, size_t n_in, const Ref* output_refs, size_t n_out) {
   if (!GradMode::is_enabled()) return nullptr;
   bool any = false;
-  for (size_t i = 0; i < n_in; ++i) any = any || (inputs[i].defined() && inputs[i].requires_grad());
+  for (size_t i = 0; i < n_in; ++i) {
+    const Tensor& t = tensor_of(input_refs[i]);
+    any = any || (t.defined() && t.requires_grad());
+  }
   if (!any) return nullptr;
+  auto inputs = [&](size_t i) -> const Tensor& { return tensor_of(input_refs[i]); };
+  auto outputs = [&](size_t i) -> const Tensor& { return tensor_of(output_refs[i]); };
   auto node = std::make_shared<FormulaNode>(op);
   node->sequence_nr_ = next_sequence_nr();
   node->next_edges_.reserve(n_in);
   node->inputs.reserve(n_in);
   node->outputs_.reserve(n_out);
   for (size_t i = 0; i < n_in; ++i) {
-    const Tensor& t = inputs[i];
+    const Tensor& t = inputs(i);
     node->next_edges_.push_back(gradient_edge(t));
     InputMeta& meta = node->inputs.emplace_back();
     if (t.defined()) {
@@ -44,7 +54,7 @@ FormulaNode* record_impl(Op op, const Tensor* inputs, size_t n_in, const Tensor*
     }
   }
   for (size_t i = 0; i < n_out; ++i) {
-    const Tensor& out = outputs[i];
+    const Tensor& out = outputs(i);
     Node::OutputMeta& meta = node->outputs_.emplace_back();
     meta.sizes.assign(out.sizes());
     meta.dtype = out.dtype();
@@ -54,10 +64,10 @@ FormulaNode* record_impl(Op op, const Tensor* inputs, size_t n_in, const Tensor*
   }
   // An in-place op (its output is its first input) on a view rewrites the
   // history of the viewed tensor too.
-  if (n_out == 1 && n_in > 0 && outputs[0].unsafe_impl() == inputs[0].unsafe_impl() &&
-      outputs[0].impl().view_base) {
+  if (n_out == 1 && n_in > 0 && outputs(0).unsafe_impl() == inputs(0).unsafe_impl() &&
+      outputs(0).impl().view_base) {
     FormulaNode* raw = node.get();
-    rebase_history(outputs[0], node);  // the base's CopySlices now owns the node
+    rebase_history(outputs(0), node);  // the base's CopySlices now owns the node
     return raw;
   }
   return node.get();  // the outputs own the node
@@ -86,7 +96,7 @@ ember_kernel_fn device_override(Op op, int device_type) {
   return overrides().table[size_t(op)][device_type].load(std::memory_order_acquire);
 }
 
-FormulaNode* record(Op op, std::initializer_list<Tensor> inputs, std::initializer_list<Tensor> outputs) {
+FormulaNode* record(Op op, std::initializer_list<TensorRef> inputs, std::initializer_list<TensorRef> outputs) {
   return record_impl(op, inputs.begin(), inputs.size(), outputs.begin(), outputs.size());
 }
 
