@@ -122,10 +122,25 @@ EMBER_KERNEL(where_kernel) {
   auto plan = make_plan<4>({&call.outputs[0], &call.inputs[0], &call.inputs[1], &call.inputs[2]});
   sdk::dispatch_dtype(call.outputs[0].dtype, [&]<typename T>() {
     for_each_run(plan, [&](const std::array<char*, 4>& p, int64_t n, const std::array<int64_t, 4>& s) {
-      for (int64_t i = 0; i < n; ++i) {
-        const bool c = *reinterpret_cast<const bool*>(p[1] + i * s[1]);
-        *reinterpret_cast<T*>(p[0] + i * s[0]) = *reinterpret_cast<const T*>(p[c ? 2 : 3] + i * s[c ? 2 : 3]);
-      }
+      T* out = reinterpret_cast<T*>(p[0]);
+      const bool* cond = reinterpret_cast<const bool*>(p[1]);
+      const T* a = reinterpret_cast<const T*>(p[2]);
+      const T* b = reinterpret_cast<const T*>(p[3]);
+      // Dense operands, or a broadcast scalar `other` (relu's gradient):
+      // selects the compiler vectorises.
+      vectorized<std::is_floating_point_v<T>>([&]() EMBER_VECTOR_LOOP {
+        if (s[0] == sizeof(T) && s[1] == sizeof(bool) && s[2] == sizeof(T) && s[3] == sizeof(T)) {
+          for (int64_t i = 0; i < n; ++i) out[i] = cond[i] ? a[i] : b[i];
+        } else if (s[0] == sizeof(T) && s[1] == sizeof(bool) && s[2] == sizeof(T) && s[3] == 0) {
+          const T other = b[0];
+          for (int64_t i = 0; i < n; ++i) out[i] = cond[i] ? a[i] : other;
+        } else {
+          for (int64_t i = 0; i < n; ++i) {
+            const bool c = *reinterpret_cast<const bool*>(p[1] + i * s[1]);
+            *reinterpret_cast<T*>(p[0] + i * s[0]) = *reinterpret_cast<const T*>(p[c ? 2 : 3] + i * s[c ? 2 : 3]);
+          }
+        }
+      });
     });
   });
 }

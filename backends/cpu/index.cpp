@@ -51,21 +51,28 @@ EMBER_KERNEL(index_select_kernel) {
 template <typename Body>
 void for_each_index(const ember_tensor& index, const ember_tensor& a, const ember_tensor& b, int dim, Body body) {
   const int nd = index.ndim;
+  if (nd == 0) return body(0, 0, 0);
+  for (int d = 0; d < nd; ++d)
+    if (index.sizes[d] == 0) return;
+  // A tight loop along the last dim; the outer coordinates step between runs.
+  const int last = nd - 1;
+  const int64_t inner = index.sizes[last];
+  const int64_t si = index.strides[last], sa = last == dim ? 0 : a.strides[last], sb = b.strides[last];
   int64_t coord[kMaxDims] = {0};
-  int64_t total = 1;
-  for (int d = 0; d < nd; ++d) total *= index.sizes[d];
-  for (int64_t n = 0; n < total; ++n) {
+  for (;;) {
     int64_t oi = 0, oa = 0, ob = 0;
-    for (int d = 0; d < nd; ++d) {
+    for (int d = 0; d < last; ++d) {
       oi += coord[d] * index.strides[d];
       if (d != dim) oa += coord[d] * a.strides[d];
       ob += coord[d] * b.strides[d];
     }
-    body(oi, oa, ob);
-    for (int d = nd - 1; d >= 0; --d) {
+    for (int64_t k = 0; k < inner; ++k) body(oi + k * si, oa + k * sa, ob + k * sb);
+    int d = last - 1;
+    for (; d >= 0; --d) {
       if (++coord[d] < index.sizes[d]) break;
       coord[d] = 0;
     }
+    if (d < 0) return;
   }
 }
 

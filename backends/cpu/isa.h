@@ -40,6 +40,10 @@ template <typename Loop>
   loop();
 }
 template <typename Loop>
+[[gnu::noinline, gnu::target("arch=x86-64-v4,prefer-vector-width=256")]] void run_avx512_256(Loop& loop) {
+  loop();
+}
+template <typename Loop>
 [[gnu::noinline, gnu::target("arch=x86-64-v3")]] void run_avx2(Loop& loop) {
   loop();
 }
@@ -55,12 +59,18 @@ template <typename Loop>
 //   vectorized<std::is_floating_point_v<T>>([&]() EMBER_VECTOR_LOOP {
 //     for (int64_t i = 0; i < n; ++i) out[i] = a[i] + b[i];
 //   });
-template <bool Clone = true, typename Loop>
+// ShortLoops: the loop's trip counts are a few dozen (rows of a small
+// image), so its AVX-512 version uses 256-bit vectors: a 16-lane loop over
+// 14 elements would never leave its scalar remainder.
+template <bool Clone = true, bool ShortLoops = false, typename Loop>
 inline void vectorized(Loop&& loop) {
 #ifdef EMBER_CPU_CLONES
   if constexpr (Clone) {
     switch (active_isa) {
-      case Isa::Avx512: detail::run_avx512(loop); return;
+      case Isa::Avx512:
+        if constexpr (ShortLoops) detail::run_avx512_256(loop);
+        else detail::run_avx512(loop);
+        return;
       case Isa::Avx2: detail::run_avx2(loop); return;
       case Isa::Baseline: break;
     }

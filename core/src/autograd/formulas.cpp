@@ -110,7 +110,8 @@ variable_list sigmoid(N n, G g) {
   const Tensor r = n.saved_at(0);
   return {g[0] * r * (1 - r)};
 }
-variable_list relu(N n, G g) { return {where(n.saved_at(0) > 0, g[0], zeros_like(g[0]))}; }
+// (The zero is a 0-d tensor, broadcast: no gradient-sized fill.)
+variable_list relu(N n, G g) { return {where(n.saved_at(0) > 0, g[0], zeros({}, g[0].options()))}; }
 // ints: has_min, has_max; scalars: min, max; saved: the input.
 variable_list clamp(N n, G g) {
   const Tensor x = n.saved_at(0);
