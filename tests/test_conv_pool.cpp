@@ -485,6 +485,27 @@ TEST(ConvPool, MaxPoolPropagatesNaN) {
   EXPECT_TRUE(tensor_matches(F::max_pool2d(x, F::MaxPool2dFuncOptions(2)), kMaxPoolNaN));
 }
 
+// The CPU's 2x2 stride-2 pooling of dense rows has a path of its own; a
+// channels-last layout of the same values takes the general one. Both must
+// pick the same maxima and indices, ties (the first wins) and nans (a later
+// nan wins) included, in odd-sized planes whose last column is dropped.
+TEST(ConvPool, MaxPoolTwoByTwoMatchesTheGeneralPath) {
+  manual_seed(5);
+  for (Dtype dtype : {kFloat32, kFloat64}) {
+    Tensor x = (randn({3, 4, 9, 11}) * 2).round().to(dtype);  // few levels: many ties
+    x.index_put_({0, 1, 2, 3}, kNaN);
+    x.index_put_({2, 3, 4, 5}, kNaN);
+    x.index_put_({2, 3, 5, 5}, kNaN);
+    const Tensor channels_last = x.permute({0, 2, 3, 1}).contiguous().permute({0, 3, 1, 2});
+    ASSERT_FALSE(channels_last.is_contiguous());
+    auto [values, indices] = F::max_pool2d_with_indices(x, F::MaxPool2dFuncOptions(2));
+    auto [ref_values, ref_indices] = F::max_pool2d_with_indices(channels_last, F::MaxPool2dFuncOptions(2));
+    EXPECT_TRUE(equal(indices, ref_indices)) << dtype_name(dtype);
+    EXPECT_TRUE(allclose(values, ref_values, 0, 0, /*equal_nan=*/true)) << dtype_name(dtype);
+    EXPECT_TRUE((values != values).any().item<bool>());  // a nan survived
+  }
+}
+
 TEST(ConvPool, SmallCnnGradientsMatchPyTorch) {
   manual_seed(2);
   // Built one statement at a time: the order of a call's arguments is
