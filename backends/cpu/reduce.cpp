@@ -127,20 +127,28 @@ EMBER_VECTOR_LOOP inline typename Fold<T, Op>::Acc fold_contiguous_loop(typename
     // no instruction set changes.
     constexpr int64_t kBlock = 1024;
     constexpr int kSumLanes = 64;
-    int64_t i = 0;
-    for (; i + kBlock <= n; i += kBlock) {
+    static_assert(kSumLanes == 64 && kBlock % kSumLanes == 0);
+    // Folds the 64 lanes of elements [i, end) (a multiple of 64) into acc,
+    // their total in double by a fixed tree (vector adds too; a serial sum
+    // of 64 lanes would cost more than a block's loads).
+    auto fold_lanes = [&](int64_t i, int64_t end) EMBER_VECTOR_LOOP {
       float lanes[kSumLanes] = {};
-      for (int64_t b = 0; b < kBlock; b += kSumLanes)
-        for (int j = 0; j < kSumLanes; ++j) lanes[j] += p[i + b + j];
-      // The block's total, in double, by a fixed tree (vector adds too; a
-      // serial sum of 64 lanes would cost more than the block's loads).
-      static_assert(kSumLanes == 64);
+      for (; i < end; i += kSumLanes)
+        for (int j = 0; j < kSumLanes; ++j) lanes[j] += p[i + j];
       double partial[16];
       for (int j = 0; j < 16; ++j)
         partial[j] = (double(lanes[j]) + double(lanes[j + 16])) + (double(lanes[j + 32]) + double(lanes[j + 48]));
       for (int width = 8; width > 0; width /= 2)
         for (int j = 0; j < width; ++j) partial[j] += partial[j + width];
       acc += partial[0];
+    };
+    int64_t i = 0;
+    for (; i + kBlock <= n; i += kBlock) fold_lanes(i, i + kBlock);
+    // The rest of the run (all of a short one: a channel's plane in a
+    // convolution's bias gradient) in whole groups of 64, then one by one.
+    if (const int64_t groups_end = i + (n - i) / kSumLanes * kSumLanes; groups_end > i) {
+      fold_lanes(i, groups_end);
+      i = groups_end;
     }
     for (; i < n; ++i) acc += double(p[i]);
     return acc;
