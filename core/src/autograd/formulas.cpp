@@ -57,6 +57,14 @@ IntArrayRef dims_of(N n) { return IntArrayRef(n.ints.data() + 1, n.ints.size() -
 Tensor zeros_for(N n, size_t i) {
   return zeros(in_sizes(n, i), TensorOptions().dtype(n.inputs[i].dtype).device(n.inputs[i].device));
 }
+// zeros.scatter_add(dim, index, src) for a fresh `zeros`: in place when the
+// backward is not itself recorded (no copy of the zeros), out of place
+// under create_graph, where it must be differentiable in src.
+Tensor scatter_into_zeros(const Tensor& fresh_zeros, int64_t dim, const Tensor& index, const Tensor& src) {
+  if (GradMode::is_enabled()) return fresh_zeros.scatter_add(dim, index, src);
+  fresh_zeros.scatter_add_(dim, index, src);
+  return fresh_zeros;
+}
 
 double scalar(N n, size_t i) { return n.scalars.at(i).to_double(); }
 
@@ -205,7 +213,7 @@ variable_list at_indices(N n, G g) {
   Tensor idx = keep_dims(n.saved_at(0), dims_of(n), rank, keepdim_of(n));
   Tensor gk = keep_dims(g[0], dims_of(n), rank, keepdim_of(n));
   if (rank == 0) return {g[0]};
-  return {zeros_for(n, 0).scatter_add(dim, idx, gk.to(n.inputs[0].dtype))};
+  return {scatter_into_zeros(zeros_for(n, 0), dim, idx, gk.to(n.inputs[0].dtype))};
 }
 // scalars: correction (1 unbiased, 0 not); saved: input (and result for std)
 variable_list var(N n, G g) {
@@ -310,7 +318,7 @@ variable_list expand(N n, G g) { return {sum_to(g[0], in_sizes(n, 0))}; }
 Tensor place_along(N n, const Tensor& g, int64_t dim, const Tensor& positions) {
   DimVector shape(size_t(g.dim()), 1);
   shape[size_t(dim)] = positions.numel();
-  return zeros_for(n, 0).scatter_add(dim, positions.reshape(shape).expand(g.sizes()), g);
+  return scatter_into_zeros(zeros_for(n, 0), dim, positions.reshape(shape).expand(g.sizes()), g);
 }
 // ints: dim, start, end, step
 variable_list slice(N n, G g) {
@@ -351,8 +359,8 @@ variable_list as_strided(N n, G g) {
   const int64_t extent = std::max(reach(n.ints[0], sizes, strides), reach(in.offset, in.sizes, in.strides));
   const Tensor positions = arange(extent, TensorOptions().dtype(kInt64).device(in.device))
                                .as_strided(sizes, strides, n.ints[0]).reshape({-1});
-  const Tensor flat = zeros({extent}, TensorOptions().dtype(in.dtype).device(in.device))
-                          .scatter_add(0, positions, g[0].reshape({-1}));
+  const Tensor flat = scatter_into_zeros(zeros({extent}, TensorOptions().dtype(in.dtype).device(in.device)), 0,
+                                         positions, g[0].reshape({-1}));
   return {flat.as_strided(in.sizes, in.strides, in.offset)};
 }
 // ints: dim; saved: index (1-d)
@@ -363,10 +371,10 @@ variable_list index_select(N n, G g) {
   if (g[0].dim() > 0) shape[size_t(dim)] = index.numel();
   Tensor expanded = index.reshape(shape).expand(g[0].sizes());
   if (g[0].dim() == 0) return {g[0].reshape(in_sizes(n, 0)).clone()};
-  return {zeros_for(n, 0).scatter_add(dim, expanded, g[0])};
+  return {scatter_into_zeros(zeros_for(n, 0), dim, expanded, g[0])};
 }
 // ints: dim; saved: index
-variable_list gather(N n, G g) { return {zeros_for(n, 0).scatter_add(n.ints[0], n.saved_at(0), g[0])}; }
+variable_list gather(N n, G g) { return {scatter_into_zeros(zeros_for(n, 0), n.ints[0], n.saved_at(0), g[0])}; }
 // inputs: self, src; ints: dim; saved: index
 variable_list scatter_add(N n, G g) {
   return {g[0], n.needs(1) ? g[0].gather(n.ints[0], n.saved_at(0)) : Tensor()};
@@ -412,7 +420,7 @@ variable_list col2im(N n, G g) {
 variable_list max_pool2d(N n, G g) {
   const Tensor indices = n.saved_at(0).flatten(2);
   const IntArrayRef in = in_sizes(n, 0);
-  return {zeros_for(n, 0).flatten(2).scatter_add(2, indices, g[0].flatten(2)).view(in)};
+  return {scatter_into_zeros(zeros_for(n, 0).flatten(2), 2, indices, g[0].flatten(2)).view(in)};
 }
 // ints: the window's 8 ints, groups; saved: input, weight
 variable_list convolution(N n, G g) {
