@@ -4,9 +4,9 @@
 // which writes the whole batch's columns out and reads them back.
 // float32/float64 on contiguous operands; anything else is declined and the
 // core composes the op from im2col, col2im and bmm.
-#include <tbb/enumerable_thread_specific.h>
 
 #include <algorithm>
+#include <memory>
 #include <vector>
 
 #include "blas.h"
@@ -87,15 +87,25 @@ void scatter_rows(const ConvShape& s, const T* src, int64_t first, int64_t image
       std::copy(src + r * ld + i * s.l, src + r * ld + (i + 1) * s.l, dst + ((first + i) * s.o + grp * s.og + r) * s.l);
 }
 
-// Scratch buffers, one set per thread, reused across calls of a kernel.
+// Scratch buffers, one set per thread, kept across calls: a convolution's
+// columns are megabytes, and fresh ones per call cost an allocation, a
+// zero-fill nobody reads and the page faults of first touch.
 template <typename T>
 struct Scratch {
-  std::vector<T> cols, rows;
-  T* columns(size_t n) { return grow(cols, n); }
-  T* matrix(size_t n) { return grow(rows, n); }
-  static T* grow(std::vector<T>& v, size_t n) {
-    if (v.size() < n) v.resize(n);
-    return v.data();
+  std::unique_ptr<T[]> cols, rows;
+  size_t cols_size = 0, rows_size = 0;
+  T* columns(size_t n) { return grow(cols, cols_size, n); }
+  T* matrix(size_t n) { return grow(rows, rows_size, n); }
+  static T* grow(std::unique_ptr<T[]>& buffer, size_t& size, size_t n) {
+    if (size < n) {
+      buffer.reset(new T[n]);  // uninitialised: every use writes before it reads
+      size = n;
+    }
+    return buffer.get();
+  }
+  static Scratch& local() {
+    thread_local Scratch scratch;
+    return scratch;
   }
 };
 
@@ -106,11 +116,10 @@ void forward(const ember_op_call& call) {
   const T* w = sdk::TensorArg{&call.inputs[1]}.data<T>();
   T* out = sdk::TensorArg{&call.outputs[0]}.data<T>();
   const Chunks chunks(s, s.x.n);
-  tbb::enumerable_thread_specific<Scratch<T>> scratch;
   parallel_for_each(chunks.count * s.groups, [&](int64_t t) {
     const int64_t first = (t / s.groups) * chunks.size, grp = t % s.groups;
     const int64_t images = std::min(chunks.size, s.x.n - first), ld = images * s.l;
-    Scratch<T>& buf = scratch.local();
+    Scratch<T>& buf = Scratch<T>::local();
     T* cols = buf.columns(size_t(s.k * ld));
     chunk_columns(s, x, first, images, grp, cols);
     T* result = images == 1 ? out + (first * s.o + grp * s.og) * s.l : buf.matrix(size_t(s.og * ld));
@@ -126,11 +135,10 @@ void backward_input(const ember_op_call& call) {
   const T* w = sdk::TensorArg{&call.inputs[1]}.data<T>();
   T* gx = sdk::TensorArg{&call.outputs[0]}.data<T>();
   const Chunks chunks(s, s.x.n);
-  tbb::enumerable_thread_specific<Scratch<T>> scratch;
   parallel_for_each(chunks.count * s.groups, [&](int64_t t) {
     const int64_t first = (t / s.groups) * chunks.size, grp = t % s.groups;
     const int64_t images = std::min(chunks.size, s.x.n - first), ld = images * s.l;
-    Scratch<T>& buf = scratch.local();
+    Scratch<T>& buf = Scratch<T>::local();
     T* g = buf.matrix(size_t(s.og * ld));
     gather_rows(s, grad, first, images, grp, g);
     T* cols = buf.columns(size_t(s.k * ld));
@@ -163,10 +171,9 @@ void backward_weight(const ember_op_call& call) {
   const int64_t size = s.o * s.k;
   const Chunks chunks(s, s.x.n);
   std::vector<std::vector<T>> partial(size_t(chunks.count), std::vector<T>(size_t(size)));
-  tbb::enumerable_thread_specific<Scratch<T>> scratch;
   parallel_for_each(chunks.count, [&](int64_t c) {
     const int64_t first = c * chunks.size, images = std::min(chunks.size, s.x.n - first), ld = images * s.l;
-    Scratch<T>& buf = scratch.local();
+    Scratch<T>& buf = Scratch<T>::local();
     for (int64_t grp = 0; grp < s.groups; ++grp) {
       T* cols = buf.columns(size_t(s.k * ld));
       chunk_columns(s, x, first, images, grp, cols);
