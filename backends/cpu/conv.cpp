@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <memory>
-#include <vector>
 
 #include "blas.h"
 #include "kernels.h"
@@ -41,127 +40,80 @@ void require_contiguous(const ember_op_call& call) {
   if (!sdk::TensorArg{&call.outputs[0]}.is_contiguous()) sdk::unsupported("conv2d: a strided output");
 }
 
-// Images go to gemm in chunks of about kChunkColumns columns: one image of a
-// small layer (14x14 = 196 columns) makes a gemm too thin to run at speed.
-constexpr int64_t kChunkColumns = 2048;
-
-struct Chunks {
-  int64_t size, count;
-  Chunks(const ConvShape& s, int64_t images)
-      : size(std::clamp<int64_t>(kChunkColumns / std::max<int64_t>(s.l, 1), 1, std::max<int64_t>(images, 1))),
-        count((images + size - 1) / size) {}
-};
-
-// The (k, images*l) columns of group `grp` of images [first, first + images):
-// image i's columns are the block of columns [i*l, (i+1)*l).
+// Image n's (k, l) columns for group `grp`: the image itself for a 1x1
+// convolution, else im2col into `scratch`. One image at a time: OpenBLAS runs
+// a (og, k) x (k, l) product of a 14x14 layer as fast as a wider one, and the
+// columns of one image stay in the cache between im2col and gemm.
 template <typename T>
-void chunk_columns(const ConvShape& s, const T* x, int64_t first, int64_t images, int64_t grp, T* cols) {
-  const int64_t ld = images * s.l;
-  for (int64_t i = 0; i < images; ++i) {
-    const T* image = x + (first + i) * s.x.sn + grp * s.cg * s.x.sc;
-    if (s.columns_are_image()) {
-      for (int64_t r = 0; r < s.k; ++r) std::copy(image + r * s.l, image + (r + 1) * s.l, cols + r * ld + i * s.l);
-      continue;
-    }
-    for (int64_t c = 0; c < s.cg; ++c)
-      im2col_plane(image + c * s.x.sc, s.x, s.g, cols + c * s.g.kh * s.g.kw * ld + i * s.l, ld, 1);
-  }
+const T* image_columns(const ConvShape& s, const T* x, int64_t n, int64_t grp, T* scratch) {
+  const T* image = x + n * s.x.sn + grp * s.cg * s.x.sc;
+  if (s.columns_are_image()) return image;  // contiguous: channel stride l
+  for (int64_t c = 0; c < s.cg; ++c) im2col_plane(image + c * s.x.sc, s.x, s.g, scratch + c * s.g.kh * s.g.kw * s.l, s.l, 1);
+  return scratch;
 }
 
-// Rows [grp*og, (grp+1)*og) of (N, O, l) images [first, first + images),
-// side by side as one (og, images*l) matrix — and back.
+// Scratch columns, one buffer per thread, kept across calls: a fresh buffer
+// per call would cost an allocation, a zero-fill nobody reads and the page
+// faults of first touch.
 template <typename T>
-void gather_rows(const ConvShape& s, const T* src, int64_t first, int64_t images, int64_t grp, T* dst) {
-  const int64_t ld = images * s.l;
-  for (int64_t i = 0; i < images; ++i)
-    for (int64_t r = 0; r < s.og; ++r) {
-      const T* row = src + ((first + i) * s.o + grp * s.og + r) * s.l;
-      std::copy(row, row + s.l, dst + r * ld + i * s.l);
-    }
-}
-template <typename T>
-void scatter_rows(const ConvShape& s, const T* src, int64_t first, int64_t images, int64_t grp, T* dst) {
-  const int64_t ld = images * s.l;
-  for (int64_t i = 0; i < images; ++i)
-    for (int64_t r = 0; r < s.og; ++r)
-      std::copy(src + r * ld + i * s.l, src + r * ld + (i + 1) * s.l, dst + ((first + i) * s.o + grp * s.og + r) * s.l);
+T* scratch_columns(size_t n) {
+  thread_local std::unique_ptr<T[]> buffer;
+  thread_local size_t size = 0;
+  if (size < n) {
+    buffer.reset(new T[n]);  // uninitialised: every use writes before it reads
+    size = n;
+  }
+  return buffer.get();
 }
 
-// Scratch buffers, one set per thread, kept across calls: a convolution's
-// columns are megabytes, and fresh ones per call cost an allocation, a
-// zero-fill nobody reads and the page faults of first touch.
-template <typename T>
-struct Scratch {
-  std::unique_ptr<T[]> cols, rows;
-  size_t cols_size = 0, rows_size = 0;
-  T* columns(size_t n) { return grow(cols, cols_size, n); }
-  T* matrix(size_t n) { return grow(rows, rows_size, n); }
-  static T* grow(std::unique_ptr<T[]>& buffer, size_t& size, size_t n) {
-    if (size < n) {
-      buffer.reset(new T[n]);  // uninitialised: every use writes before it reads
-      size = n;
-    }
-    return buffer.get();
-  }
-  static Scratch& local() {
-    thread_local Scratch scratch;
-    return scratch;
-  }
-};
-
+// One task per (image, group), each one gemm straight into the output.
 template <typename T>
 void forward(const ember_op_call& call) {
   const ConvShape s(call, call.inputs[0], call.inputs[1].sizes[0]);
   const T* x = sdk::TensorArg{&call.inputs[0]}.data<T>();
   const T* w = sdk::TensorArg{&call.inputs[1]}.data<T>();
   T* out = sdk::TensorArg{&call.outputs[0]}.data<T>();
-  const Chunks chunks(s, s.x.n);
-  parallel_for_each(chunks.count * s.groups, [&](int64_t t) {
-    const int64_t first = (t / s.groups) * chunks.size, grp = t % s.groups;
-    const int64_t images = std::min(chunks.size, s.x.n - first), ld = images * s.l;
-    Scratch<T>& buf = Scratch<T>::local();
-    T* cols = buf.columns(size_t(s.k * ld));
-    chunk_columns(s, x, first, images, grp, cols);
-    T* result = images == 1 ? out + (first * s.o + grp * s.og) * s.l : buf.matrix(size_t(s.og * ld));
-    gemm<T>(CblasNoTrans, CblasNoTrans, s.og, ld, s.k, w + grp * s.og * s.k, s.k, cols, ld, result, ld);
-    if (images > 1) scatter_rows(s, result, first, images, grp, out);
+  parallel_for_each(s.x.n * s.groups, [&](int64_t t) {
+    const int64_t n = t / s.groups, grp = t % s.groups;
+    const T* cols = image_columns(s, x, n, grp, scratch_columns<T>(size_t(s.k * s.l)));
+    gemm<T>(CblasNoTrans, CblasNoTrans, s.og, s.l, s.k, w + grp * s.og * s.k, s.k, cols, s.l,
+            out + (n * s.o + grp * s.og) * s.l, s.l);
   });
 }
 
+// The columns' gradient weightᵀ · grad, one (image, group) per task, folded
+// back onto the image by col2im (or, for 1x1, written there directly).
 template <typename T>
 void backward_input(const ember_op_call& call) {
   const ConvShape s(call, call.outputs[0], call.inputs[0].sizes[1]);
   const T* grad = sdk::TensorArg{&call.inputs[0]}.data<T>();
   const T* w = sdk::TensorArg{&call.inputs[1]}.data<T>();
   T* gx = sdk::TensorArg{&call.outputs[0]}.data<T>();
-  const Chunks chunks(s, s.x.n);
-  parallel_for_each(chunks.count * s.groups, [&](int64_t t) {
-    const int64_t first = (t / s.groups) * chunks.size, grp = t % s.groups;
-    const int64_t images = std::min(chunks.size, s.x.n - first), ld = images * s.l;
-    Scratch<T>& buf = Scratch<T>::local();
-    T* g = buf.matrix(size_t(s.og * ld));
-    gather_rows(s, grad, first, images, grp, g);
-    T* cols = buf.columns(size_t(s.k * ld));
-    gemm<T>(CblasTrans, CblasNoTrans, s.k, ld, s.og, w + grp * s.og * s.k, s.k, g, ld, cols, ld);
-    for (int64_t i = 0; i < images; ++i) {
-      T* image = gx + (first + i) * s.x.sn + grp * s.cg * s.x.sc;
-      if (s.columns_are_image()) {  // the columns' gradient is the image's
-        for (int64_t r = 0; r < s.k; ++r) std::copy(cols + r * ld + i * s.l, cols + r * ld + (i + 1) * s.l, image + r * s.l);
-        continue;
-      }
-      for (int64_t c = 0; c < s.cg; ++c) {
-        T* plane = image + c * s.x.sc;
-        std::fill(plane, plane + s.x.h * s.x.w, T(0));
-        col2im_plane(cols + c * s.g.kh * s.g.kw * ld + i * s.l, ld, 1, s.g, s.x, plane);
-      }
+  parallel_for_each(s.x.n * s.groups, [&](int64_t t) {
+    const int64_t n = t / s.groups, grp = t % s.groups;
+    const T* g = grad + (n * s.o + grp * s.og) * s.l;
+    T* image = gx + n * s.x.sn + grp * s.cg * s.x.sc;
+    const T* wg = w + grp * s.og * s.k;
+    if (s.columns_are_image()) {  // the columns' gradient is the image's
+      gemm<T>(CblasTrans, CblasNoTrans, s.k, s.l, s.og, wg, s.k, g, s.l, image, s.l);
+      return;
+    }
+    T* cols = scratch_columns<T>(size_t(s.k * s.l));
+    gemm<T>(CblasTrans, CblasNoTrans, s.k, s.l, s.og, wg, s.k, g, s.l, cols, s.l);
+    for (int64_t c = 0; c < s.cg; ++c) {
+      T* plane = image + c * s.x.sc;
+      std::fill(plane, plane + s.x.h * s.x.w, T(0));
+      col2im_plane(cols + c * s.g.kh * s.g.kw * s.l, s.l, 1, s.g, s.x, plane);
     }
   });
 }
 
-// Σ over images of grad_n · columns_nᵀ, one gemm per chunk of images into
-// the chunk's own partial sum, the partials then added in order: chunks
-// depend on the shapes only, so the result does not depend on the thread
-// count.
+// Σ over images of grad_n · columns_nᵀ. Images go in fixed chunks, each
+// summed image by image (gemm with beta = 1) into the chunk's own partial,
+// and the partials are then added in order: chunks depend on the shapes
+// only, so the result does not depend on the thread count.
+constexpr int64_t kImagesPerChunk = 8;
+
 template <typename T>
 void backward_weight(const ember_op_call& call) {
   const ConvShape s(call, call.inputs[1], call.inputs[0].sizes[1]);
@@ -169,23 +121,26 @@ void backward_weight(const ember_op_call& call) {
   const T* x = sdk::TensorArg{&call.inputs[1]}.data<T>();
   T* gw = sdk::TensorArg{&call.outputs[0]}.data<T>();
   const int64_t size = s.o * s.k;
-  const Chunks chunks(s, s.x.n);
-  std::vector<std::vector<T>> partial(size_t(chunks.count), std::vector<T>(size_t(size)));
-  parallel_for_each(chunks.count, [&](int64_t c) {
-    const int64_t first = c * chunks.size, images = std::min(chunks.size, s.x.n - first), ld = images * s.l;
-    Scratch<T>& buf = Scratch<T>::local();
-    for (int64_t grp = 0; grp < s.groups; ++grp) {
-      T* cols = buf.columns(size_t(s.k * ld));
-      chunk_columns(s, x, first, images, grp, cols);
-      T* g = buf.matrix(size_t(s.og * ld));
-      gather_rows(s, grad, first, images, grp, g);
-      gemm<T>(CblasNoTrans, CblasTrans, s.og, s.k, ld, g, ld, cols, ld, partial[size_t(c)].data() + grp * s.og * s.k,
-              s.k);
-    }
+  const int64_t chunks = (s.x.n + kImagesPerChunk - 1) / kImagesPerChunk;
+  if (chunks == 0) return std::fill(gw, gw + size, T(0));  // no images
+  std::unique_ptr<T[]> partial(new T[size_t(chunks * size)]);
+  parallel_for_each(chunks, [&](int64_t c) {
+    const int64_t first = c * kImagesPerChunk, last = std::min(s.x.n, first + kImagesPerChunk);
+    T* acc = partial.get() + c * size;
+    T* scratch = scratch_columns<T>(size_t(s.k * s.l));
+    for (int64_t n = first; n < last; ++n)
+      for (int64_t grp = 0; grp < s.groups; ++grp) {
+        const T* cols = image_columns(s, x, n, grp, scratch);
+        const T* g = grad + (n * s.o + grp * s.og) * s.l;
+        gemm<T>(CblasNoTrans, CblasTrans, s.og, s.k, s.l, g, s.l, cols, s.l, acc + grp * s.og * s.k, s.k,
+                n == first ? T(0) : T(1));
+      }
   });
-  std::copy(partial[0].begin(), partial[0].end(), gw);
-  for (int64_t c = 1; c < chunks.count; ++c)
-    for (int64_t i = 0; i < size; ++i) gw[i] += partial[size_t(c)][size_t(i)];
+  std::copy(partial.get(), partial.get() + size, gw);
+  for (int64_t c = 1; c < chunks; ++c) {
+    const T* p = partial.get() + c * size;
+    for (int64_t i = 0; i < size; ++i) gw[i] += p[i];
+  }
 }
 
 template <void (*Float)(const ember_op_call&), void (*Double)(const ember_op_call&)>

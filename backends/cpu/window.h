@@ -40,8 +40,11 @@ inline void taps_inside(int64_t start, int64_t step, int64_t taps, int64_t size,
 // The kh*kw rows of one channel's columns: rows[(i*kw + j)*rs + l*ls] =
 // plane[oh*sh - ph + i*dh][ow*sw - pw + j*dw] with l = oh*out_w + ow (0
 // outside the image). `x` gives the plane's size and strides.
+// The runs are short (a 14-wide layer's rows), so the loops stay loops:
+// GCC would otherwise turn each into a memcpy or memset call, and the calls
+// cost more than the copying.
 template <typename T>
-void im2col_plane(const T* plane, const Image& x, const Window& g, T* rows, int64_t rs, int64_t ls) {
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) void im2col_plane(const T* plane, const Image& x, const Window& g, T* rows, int64_t rs, int64_t ls) {
   for (int64_t i = 0; i < g.kh; ++i)
     for (int64_t j = 0; j < g.kw; ++j) {
       T* row = rows + (i * g.kw + j) * rs;
@@ -59,7 +62,7 @@ void im2col_plane(const T* plane, const Image& x, const Window& g, T* rows, int6
         const T* src = plane + ih * x.sh + shift * x.sw;
         for (int64_t ow = 0; ow < ow_lo; ++ow) dst[ow * ls] = T(0);
         if (ls == 1 && g.sw == 1 && x.sw == 1) {
-          std::copy(src + ow_lo, src + ow_hi, dst + ow_lo);  // a contiguous run: memcpy
+          for (int64_t ow = ow_lo; ow < ow_hi; ++ow) dst[ow] = src[ow];  // a contiguous run
         } else {
           const int64_t step = g.sw * x.sw;
           for (int64_t ow = ow_lo; ow < ow_hi; ++ow) dst[ow * ls] = src[ow * step];
