@@ -98,17 +98,19 @@ void run_range(const StridedPlan<N>& p, int64_t begin, int64_t end, Body& body) 
   }
 }
 
-// Runs the whole plan, in parallel chunks when it is large.
+// Runs the whole plan, in parallel chunks of `grain` points when it is
+// larger (a kernel whose every point is a long slice, as softmax's rows,
+// passes a smaller grain).
 template <int N, typename Body>
-void for_each_run(const StridedPlan<N>& p, Body&& body) {
-  if (p.numel <= kGrain) {
+void for_each_run(const StridedPlan<N>& p, Body&& body, int64_t grain = kGrain) {
+  if (p.numel <= grain) {
     run_range(p, 0, p.numel, body);
     return;
   }
-  const int64_t chunks = (p.numel + kGrain - 1) / kGrain;
+  const int64_t chunks = (p.numel + grain - 1) / grain;
   parallel_for_each(chunks, [&](int64_t c) {
-    const int64_t begin = c * kGrain;
-    run_range(p, begin, std::min(begin + kGrain, p.numel), body);
+    const int64_t begin = c * grain;
+    run_range(p, begin, std::min(begin + grain, p.numel), body);
   });
 }
 

@@ -2,6 +2,7 @@
 // for the sum of exponentials, one to write — instead of the five ops and
 // four temporaries of the composite.
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -83,12 +84,18 @@ void softmax_typed(const ember_op_call& call) {
       for (int64_t i = 0; i < n; ++i) out[i * out_stride] = T(exp_of(Acc(in[i * in_stride]) - shift) / sum);
     }
   };
-  for_each_run(plan, [&](const std::array<char*, 2>& p, int64_t count, const std::array<int64_t, 2>& s) {
-    vectorized([&]() EMBER_VECTOR_LOOP {
-      for (int64_t j = 0; j < count; ++j)
-        one_slice(reinterpret_cast<T*>(p[0] + j * s[0]), reinterpret_cast<const T*>(p[1] + j * s[1]));
-    });
-  });
+  // Each point of the plan is a slice of n elements: chunks of about kGrain
+  // elements, not kGrain slices.
+  const int64_t slices_per_chunk = std::max<int64_t>(1, kGrain / std::max<int64_t>(n, 1));
+  for_each_run(
+      plan,
+      [&](const std::array<char*, 2>& p, int64_t count, const std::array<int64_t, 2>& s) {
+        vectorized([&]() EMBER_VECTOR_LOOP {
+          for (int64_t j = 0; j < count; ++j)
+            one_slice(reinterpret_cast<T*>(p[0] + j * s[0]), reinterpret_cast<const T*>(p[1] + j * s[1]));
+        });
+      },
+      slices_per_chunk);
 }
 
 template <bool Log>
