@@ -85,21 +85,27 @@ int32_t invoke(ember_kernel_fn fn, ember_op op, const ember_tensor* descs, int n
   return fn(&c);
 }
 
+// Calls `fn` on `device`'s queue with the operands' descriptors.
+int32_t launch_described(ember_kernel_fn fn, ember_op op, const Device& device, const ember_tensor* descs, int n_in,
+                         int n_out, std::span<const ember_scalar> scalars, std::span<const int64_t> ints, char* err,
+                         size_t cap) {
+  const auto* entry = device_registry::find(device.type().id());
+  void* queue = entry->api->queue ? entry->api->queue(device.index() < 0 ? 0 : device.index()) : nullptr;
+  err[0] = 0;
+  return invoke(fn, op, descs, n_in, n_out, scalars, ints, queue, err, cap);
+}
+
 // Calls `fn` on the outputs' device with descriptors built on the stack;
 // on success the outputs' version counters move on (they were written).
 int32_t launch(ember_kernel_fn fn, ember_op op, std::span<const Tensor> inputs, std::span<const Tensor> outputs,
                std::span<const ember_scalar> scalars, std::span<const int64_t> ints, char* err, size_t cap) {
   EMBER_ASSERT(inputs.size() + outputs.size() <= size_t(kMaxTensors) && !outputs.empty());
-  const Device& device = outputs[0].impl().device();
   std::array<ember_tensor, kMaxTensors> descs;
   int n = 0;
   for (const Tensor& t : inputs) descs[n++] = describe(t);
   for (const Tensor& t : outputs) descs[n++] = describe(t);
-  const auto* entry = device_registry::find(device.type().id());
-  void* queue = entry->api->queue ? entry->api->queue(device.index() < 0 ? 0 : device.index()) : nullptr;
-  err[0] = 0;
-  const int32_t status = invoke(fn, op, descs.data(), int(inputs.size()), int(outputs.size()), scalars, ints, queue,
-                                err, cap);
+  const int32_t status = launch_described(fn, op, outputs[0].impl().device(), descs.data(), int(inputs.size()),
+                                          int(outputs.size()), scalars, ints, err, cap);
   if (status == EMBER_OK)
     for (const Tensor& t : outputs) t.impl().storage->version.fetch_add(1, std::memory_order_relaxed);
   return status;
@@ -200,6 +206,34 @@ void call(ember_op op, std::span<const Tensor> inputs, std::span<const Tensor> o
   if (status == EMBER_ERR_UNSUPPORTED && type != 0)
     return run_fallback(op, device, inputs, outputs, scalars, ints, err);
   kernel_failed(op, device, status, err);
+}
+
+void call(ember_op op, std::initializer_list<const Tensor*> inputs, const Tensor& output,
+          std::span<const ember_scalar> scalars) {
+  const Device& device = output.impl().device();
+  const int type = device.type().id();
+  ember_kernel_fn fn = table().kernels[type][op].load(std::memory_order_acquire);
+  bool plain = fn && inputs.size() < size_t(kMaxTensors);
+  for (const Tensor* t : inputs) plain = plain && t->impl().device() == device;
+  if (plain) [[likely]] {
+    std::array<ember_tensor, kMaxTensors> descs;
+    int n = 0;
+    for (const Tensor* t : inputs) descs[n++] = describe(*t);
+    descs[n] = describe(output);
+    char err[512];
+    const int32_t status = launch_described(fn, op, device, descs.data(), int(inputs.size()), 1, scalars, {}, err,
+                                            sizeof err);
+    if (status == EMBER_OK) [[likely]] {
+      output.impl().storage->version.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    if (!(status == EMBER_ERR_UNSUPPORTED && type != 0)) kernel_failed(op, device, status, err);
+  }
+  // Mixed devices, no kernel, or a declined case: the general path says or
+  // does what to do.
+  std::vector<Tensor> held;
+  for (const Tensor* t : inputs) held.push_back(*t);
+  call(op, held, {&output, 1}, scalars);
 }
 
 bool try_call(ember_op op, std::span<const Tensor> inputs, std::span<const Tensor> outputs,

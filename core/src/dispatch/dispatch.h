@@ -2,6 +2,7 @@
 // The kernel boundary (core-private): every primitive op reaches a backend
 // through dispatch::call. The table is indexed by (device type id, op id),
 // so a call does no string lookup, takes no lock and allocates nothing.
+#include <initializer_list>
 #include <span>
 #include <string>
 
@@ -19,6 +20,12 @@ bool has_kernel(int op, int device_type) noexcept;
 // device the op falls back to the CPU (see Note [Fallback] in dispatch.cpp).
 void call(ember_op op, std::span<const Tensor> inputs, std::span<const Tensor> outputs,
           std::span<const ember_scalar> scalars = {}, std::span<const int64_t> ints = {});
+
+// call() with one output and the inputs by address, for the smallest ops'
+// hot path: copying Tensor handles into an array for the span costs two
+// atomic reference counts each.
+void call(ember_op op, std::initializer_list<const Tensor*> inputs, const Tensor& output,
+          std::span<const ember_scalar> scalars = {});
 
 // For an overridable composite (sdk::is_composite_op): runs the device's
 // own kernel and returns true, or returns false — with the outputs untouched

@@ -58,11 +58,14 @@ void check_binary_dtype(ember_op op, Dtype compute, const Tensor& a, const B& b)
   }
 }
 
-// `t` in the compute dtype, viewed with the output's shape (no new view
-// when it already has it: the common case costs nothing).
-Tensor broadcast_to(const Tensor& t, Dtype compute, IntArrayRef shape) {
-  Tensor c = t.dtype() == compute ? t : t.to(compute);
-  return c.sizes().equals(shape) ? c : c.expand(shape);
+// `t` in the compute dtype, viewed with the output's shape: `t` itself when
+// it already is (the common case, which costs nothing), else a conversion or
+// view kept in `held`.
+const Tensor& broadcast_to(const Tensor& t, Dtype compute, IntArrayRef shape, Tensor& held) {
+  if (t.dtype() == compute && t.sizes().equals(shape)) return t;
+  held = t.dtype() == compute ? t : t.to(compute);
+  if (!held.sizes().equals(shape)) held = held.expand(shape);
+  return held;
 }
 
 // Internal helpers never record: the public op records its own node.
@@ -72,14 +75,16 @@ Tensor run_binary(ember_op op, const Tensor& a, const Tensor& b, Dtype compute, 
   const DimVector shape = detail::broadcast_shapes(a.sizes(), b.sizes(), sdk::op_name(op));
   Tensor out = make_tensor(shape, out_dtype, a.device());
   if (out.numel() == 0) return out;
-  const Tensor inputs[2] = {broadcast_to(a, compute, shape), broadcast_to(b, compute, shape)};
+  Tensor a_held, b_held;
+  const Tensor& x = broadcast_to(a, compute, shape, a_held);
+  const Tensor& y = broadcast_to(b, compute, shape, b_held);
   const ember_scalar s = dispatch::to_abi(alpha);
   if (out_dtype == compute || is_comparison(op) || is_logical(op)) {
-    dispatch::call(op, inputs, {&out, 1}, {&s, 1});
+    dispatch::call(op, {&x, &y}, out, {&s, 1});
     return out;
   }
   Tensor tmp = make_tensor(shape, compute, a.device());
-  dispatch::call(op, inputs, {&tmp, 1}, {&s, 1});
+  dispatch::call(op, {&x, &y}, tmp, {&s, 1});
   return tmp.to(out_dtype);
 }
 
@@ -148,9 +153,10 @@ Tensor& binary_(ember_op op, Tensor& self, const Tensor& other, const Scalar& al
               detail::shape_str(self.sizes()));
   if (self.numel() == 0) return self;
   if (compute != self.dtype()) return self.copy_(run_binary(op, self, other, compute, compute, alpha));
-  const Tensor inputs[2] = {self, broadcast_to(other, compute, shape)};
+  Tensor other_held;
+  const Tensor& y = broadcast_to(other, compute, shape, other_held);
   const ember_scalar s = dispatch::to_abi(alpha);
-  dispatch::call(op, inputs, {&self, 1}, {&s, 1});
+  dispatch::call(op, {&self, &y}, self, {&s, 1});
   return self;
 }
 
