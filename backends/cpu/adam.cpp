@@ -60,6 +60,12 @@ int32_t adam_step_entry(const ember_op_call* c) {
     if (call.num_inputs != 4 || call.num_outputs != 3 || call.num_scalars < 5)
       sdk::fail("adam_step: expected 4 inputs, 3 outputs and 5 scalars");
     const ember_tensor& p = call.inputs[0];
+    // The outputs are the inputs param, exp_avg and exp_avg_sq, updated in
+    // place (the core guarantees the four share no memory).
+    auto same = [](const ember_tensor& a, const ember_tensor& b) { return a.data == b.data && a.offset == b.offset; };
+    if (!same(call.outputs[0], call.inputs[0]) || !same(call.outputs[1], call.inputs[2]) ||
+        !same(call.outputs[2], call.inputs[3]))
+      sdk::unsupported("adam_step: the outputs must be in[0], in[2] and in[3], updated in place");
     for (int i = 0; i < 7; ++i) {
       const ember_tensor& t = i < 4 ? call.inputs[i] : call.outputs[i - 4];
       if (t.dtype != p.dtype) sdk::unsupported("adam_step: operands of more than one dtype");

@@ -143,18 +143,20 @@ EMBER_KERNEL(where_kernel) {
       // Dense operands, or a broadcast scalar `other` (relu's gradient):
       // the select is done on the bits, with a mask made from the bool, so
       // the compiler vectorises it (a ?: on a bool array stays a branch per
-      // element, mispredicted half the time). The output is a fresh tensor.
+      // element, mispredicted half the time). Only when the output is
+      // distinct from the values (masked_fill_ writes into its input).
+      const bool distinct = p[0] != p[2] && p[0] != p[3];
+      const bool dense = distinct && s[0] == sizeof(T) && s[1] == sizeof(bool) && s[2] == sizeof(T);
       vectorized<std::is_floating_point_v<T>>([&]() EMBER_VECTOR_LOOP {
         T* __restrict o = out;
-        const bool* __restrict c = cond;
+        const bool* __restrict keep = cond;
         const T* __restrict x = a;
         const T* __restrict y = b;
-        const bool dense = s[0] == sizeof(T) && s[1] == sizeof(bool) && s[2] == sizeof(T);
         if (dense && s[3] == sizeof(T)) {
-          for (int64_t i = 0; i < n; ++i) o[i] = select(c[i], x[i], y[i]);
+          for (int64_t i = 0; i < n; ++i) o[i] = select(keep[i], x[i], y[i]);
         } else if (dense && s[3] == 0) {
           const T other = y[0];
-          for (int64_t i = 0; i < n; ++i) o[i] = select(c[i], x[i], other);
+          for (int64_t i = 0; i < n; ++i) o[i] = select(keep[i], x[i], other);
         } else {
           for (int64_t i = 0; i < n; ++i) {
             const bool c = *reinterpret_cast<const bool*>(p[1] + i * s[1]);

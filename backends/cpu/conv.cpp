@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 
 #include "blas.h"
 #include "kernels.h"
@@ -40,31 +41,61 @@ void require_contiguous(const ember_op_call& call) {
   if (!sdk::TensorArg{&call.outputs[0]}.is_contiguous()) sdk::unsupported("conv2d: a strided output");
 }
 
+// Scratch columns for one image: a per-thread buffer kept across calls
+// (fresh megabytes per call cost an allocation, a zero-fill nobody reads and
+// first-touch page faults), unless the layer is large enough that keeping
+// it would pin too much memory; then the buffer lives for the call. No task
+// starts nested parallel work while it holds the buffer, so one per thread
+// suffices.
+constexpr size_t kKeptScratchBytes = size_t(8) << 20;
+
+template <typename T>
+class ScratchColumns {
+ public:
+  explicit ScratchColumns(size_t n) {
+    if (n * sizeof(T) > kKeptScratchBytes) {
+      own_.reset(new T[n]);  // uninitialised: im2col writes every element
+      data_ = own_.get();
+      return;
+    }
+    thread_local std::unique_ptr<T[]> kept;
+    thread_local size_t kept_size = 0;
+    if (kept_size < n) {
+      kept.reset(new T[n]);
+      kept_size = n;
+    }
+    data_ = kept.get();
+  }
+  T* get() const { return data_; }
+
+ private:
+  std::unique_ptr<T[]> own_;
+  T* data_ = nullptr;
+};
+
 // Image n's (k, l) columns for group `grp`: the image itself for a 1x1
-// convolution, else im2col into `scratch`. One image at a time: OpenBLAS runs
+// convolution, else im2col into scratch. One image at a time: OpenBLAS runs
 // a (og, k) x (k, l) product of a 14x14 layer as fast as a wider one, and the
 // columns of one image stay in the cache between im2col and gemm.
 template <typename T>
-const T* image_columns(const ConvShape& s, const T* x, int64_t n, int64_t grp, T* scratch) {
-  const T* image = x + n * s.x.sn + grp * s.cg * s.x.sc;
-  if (s.columns_are_image()) return image;  // contiguous: channel stride l
-  for (int64_t c = 0; c < s.cg; ++c) im2col_plane(image + c * s.x.sc, s.x, s.g, scratch + c * s.g.kh * s.g.kw * s.l, s.l, 1);
-  return scratch;
-}
-
-// Scratch columns, one buffer per thread, kept across calls: a fresh buffer
-// per call would cost an allocation, a zero-fill nobody reads and the page
-// faults of first touch.
-template <typename T>
-T* scratch_columns(size_t n) {
-  thread_local std::unique_ptr<T[]> buffer;
-  thread_local size_t size = 0;
-  if (size < n) {
-    buffer.reset(new T[n]);  // uninitialised: every use writes before it reads
-    size = n;
+class ImageColumns {
+ public:
+  explicit ImageColumns(const ConvShape& s) : s_(s) {
+    if (!s.columns_are_image()) scratch_.emplace(size_t(s.k * s.l));
   }
-  return buffer.get();
-}
+  const T* of(const T* x, int64_t n, int64_t grp) {
+    const T* image = x + n * s_.x.sn + grp * s_.cg * s_.x.sc;
+    if (!scratch_) return image;  // contiguous: channel stride l
+    T* cols = scratch_->get();
+    for (int64_t c = 0; c < s_.cg; ++c)
+      im2col_plane(image + c * s_.x.sc, s_.x, s_.g, cols + c * s_.g.kh * s_.g.kw * s_.l, s_.l, 1);
+    return cols;
+  }
+
+ private:
+  const ConvShape& s_;
+  std::optional<ScratchColumns<T>> scratch_;
+};
 
 // One task per (image, group), each one gemm straight into the output.
 template <typename T>
@@ -75,7 +106,8 @@ void forward(const ember_op_call& call) {
   T* out = sdk::TensorArg{&call.outputs[0]}.data<T>();
   parallel_for_each(s.x.n * s.groups, [&](int64_t t) {
     const int64_t n = t / s.groups, grp = t % s.groups;
-    const T* cols = image_columns(s, x, n, grp, scratch_columns<T>(size_t(s.k * s.l)));
+    ImageColumns<T> columns(s);  // owns the scratch the columns may live in
+    const T* cols = columns.of(x, n, grp);
     gemm<T>(CblasNoTrans, CblasNoTrans, s.og, s.l, s.k, w + grp * s.og * s.k, s.k, cols, s.l,
             out + (n * s.o + grp * s.og) * s.l, s.l);
   });
@@ -98,7 +130,8 @@ void backward_input(const ember_op_call& call) {
       gemm<T>(CblasTrans, CblasNoTrans, s.k, s.l, s.og, wg, s.k, g, s.l, image, s.l);
       return;
     }
-    T* cols = scratch_columns<T>(size_t(s.k * s.l));
+    ScratchColumns<T> scratch(size_t(s.k * s.l));
+    T* cols = scratch.get();
     gemm<T>(CblasTrans, CblasNoTrans, s.k, s.l, s.og, wg, s.k, g, s.l, cols, s.l);
     for (int64_t c = 0; c < s.cg; ++c) {
       T* plane = image + c * s.x.sc;
@@ -108,11 +141,12 @@ void backward_input(const ember_op_call& call) {
   });
 }
 
-// Σ over images of grad_n · columns_nᵀ. Images go in fixed chunks, each
+// Σ over images of grad_n · columns_nᵀ. Images go in fixed chunks of about
+// kChunkColumns columns (enough tasks for the threads, few partials), each
 // summed image by image (gemm with beta = 1) into the chunk's own partial,
 // and the partials are then added in order: chunks depend on the shapes
 // only, so the result does not depend on the thread count.
-constexpr int64_t kImagesPerChunk = 8;
+constexpr int64_t kChunkColumns = 2048;
 
 template <typename T>
 void backward_weight(const ember_op_call& call) {
@@ -121,16 +155,17 @@ void backward_weight(const ember_op_call& call) {
   const T* x = sdk::TensorArg{&call.inputs[1]}.data<T>();
   T* gw = sdk::TensorArg{&call.outputs[0]}.data<T>();
   const int64_t size = s.o * s.k;
-  const int64_t chunks = (s.x.n + kImagesPerChunk - 1) / kImagesPerChunk;
+  const int64_t images_per_chunk = std::max<int64_t>(1, kChunkColumns / std::max<int64_t>(s.l, 1));
+  const int64_t chunks = (s.x.n + images_per_chunk - 1) / images_per_chunk;
   if (chunks == 0) return std::fill(gw, gw + size, T(0));  // no images
   std::unique_ptr<T[]> partial(new T[size_t(chunks * size)]);
   parallel_for_each(chunks, [&](int64_t c) {
-    const int64_t first = c * kImagesPerChunk, last = std::min(s.x.n, first + kImagesPerChunk);
+    const int64_t first = c * images_per_chunk, last = std::min(s.x.n, first + images_per_chunk);
     T* acc = partial.get() + c * size;
-    T* scratch = scratch_columns<T>(size_t(s.k * s.l));
+    ImageColumns<T> columns(s);
     for (int64_t n = first; n < last; ++n)
       for (int64_t grp = 0; grp < s.groups; ++grp) {
-        const T* cols = image_columns(s, x, n, grp, scratch);
+        const T* cols = columns.of(x, n, grp);
         const T* g = grad + (n * s.o + grp * s.og) * s.l;
         gemm<T>(CblasNoTrans, CblasTrans, s.og, s.k, s.l, g, s.l, cols, s.l, acc + grp * s.og * s.k, s.k,
                 n == first ? T(0) : T(1));

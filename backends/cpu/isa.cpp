@@ -14,13 +14,10 @@ namespace {
 Isa cpu_isa() {
 #ifdef EMBER_CPU_CLONES
   __builtin_cpu_init();
-  // x86-64-v4's AVX-512 subsets, and v3's AVX2 + FMA + BMI + F16C + MOVBE.
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-      __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
-    return Isa::Avx512;
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("bmi") &&
-      __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("f16c") && __builtin_cpu_supports("movbe"))
-    return Isa::Avx2;
+  // Exactly what the clones were compiled for (target("arch=x86-64-v4")):
+  // the psABI levels, which GCC's runtime checks know by name.
+  if (__builtin_cpu_supports("x86-64-v4")) return Isa::Avx512;
+  if (__builtin_cpu_supports("x86-64-v3")) return Isa::Avx2;
 #endif
   return Isa::Baseline;
 }
@@ -34,7 +31,9 @@ void select_isa() {
     if (v == "avx512") limit = Isa::Avx512;
     else if (v == "avx2") limit = Isa::Avx2;
     else if (v == "baseline") limit = Isa::Baseline;
-    else sdk::fail("EMBER_CPU_ISA=" + v + " is not an instruction set the CPU backend knows; use avx512, avx2 or baseline");
+    else
+      sdk::fail("EMBER_CPU_ISA=" + v + " is not an instruction set the CPU backend knows; use avx512, avx2 or "
+                "baseline");
     if (limit < isa) isa = limit;
   }
   active_isa = isa;

@@ -22,7 +22,7 @@ template <typename R, typename... Args>
 class FunctionRef<R(Args...)> {
  public:
   template <typename F, typename = std::enable_if_t<!std::is_same_v<std::decay_t<F>, FunctionRef>>>
-  FunctionRef(F&& f) noexcept  // NOLINT(google-explicit-constructor): passed like a std::function
+  FunctionRef(F&& f)  // NOLINT(google-explicit-constructor): passed like a std::function
       : object_(const_cast<void*>(static_cast<const void*>(std::addressof(f)))),
         call_([](void* object, Args... args) -> R {
           return (*static_cast<std::remove_reference_t<F>*>(object))(std::forward<Args>(args)...);
@@ -34,9 +34,10 @@ class FunctionRef<R(Args...)> {
   R (*call_)(void*, Args...);
 };
 
-// body(b, e) over subranges [b, e) that together cover [begin, end), each of
-// at least `grain` indices where the range allows; oneTBB's partitioner
-// decides the split, so a body must not depend on where it falls.
+// body(b, e) over subranges [b, e) that together cover [begin, end), split
+// no finer than about `grain` indices (oneTBB halves a range while it is
+// larger than grain); oneTBB's partitioner decides the split, so a body must
+// not depend on where it falls.
 void parallel_for(int64_t begin, int64_t end, int64_t grain, FunctionRef<void(int64_t, int64_t)> body);
 
 // body(i) for every i in [0, count), in parallel, one index per task at the

@@ -119,6 +119,18 @@ void max_pool2d(const ember_op_call& call) {
   const T* in = sdk::TensorArg{&call.inputs[0]}.data<T>();
   T* out = sdk::TensorArg{&call.outputs[0]}.data<T>();
   int64_t* idx = sdk::TensorArg{&call.outputs[1]}.data<int64_t>();
+  const bool two_by_two = g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2 && g.dh == 1 && g.dw == 1 && g.ph == 0 &&
+                          g.pw == 0 && 2 * g.out_h <= x.h && 2 * g.out_w <= x.w && x.sw == 1 && y.sw == 1 &&
+                          yi.sw == 1 && x.h * x.w < (int64_t(1) << 31);
+  if (two_by_two) {
+    for_each_plane(x.n * x.c, [&](int64_t p) {
+      vectorized<std::is_floating_point_v<T>, /*ShortLoops=*/true>([&]() EMBER_VECTOR_LOOP {
+        max_pool_2x2<T, Acc>(in + x.plane(p), x.w, x.sh, g.out_h, g.out_w, out + y.plane(p), y.sh,
+                             idx + yi.plane(p), yi.sh);
+      });
+    });
+    return;
+  }
   // Column geometry, the same for every row and plane: the first tap inside
   // the image of each output column, and the columns each tap j reaches.
   struct ColumnTap {
@@ -137,18 +149,6 @@ void max_pool2d(const ember_op_call& call) {
     const int64_t ow_lo = shift >= 0 ? 0 : (-shift + g.sw - 1) / g.sw;
     const int64_t ow_hi = std::min(g.out_w, x.w - shift > 0 ? (x.w - shift - 1) / g.sw + 1 : 0);
     column_taps[size_t(j)] = {shift, ow_lo, ow_hi};
-  }
-  const bool two_by_two = g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2 && g.dh == 1 && g.dw == 1 && g.ph == 0 &&
-                          g.pw == 0 && 2 * g.out_h <= x.h && 2 * g.out_w <= x.w && x.sw == 1 && y.sw == 1 &&
-                          yi.sw == 1 && x.h * x.w < (int64_t(1) << 31);
-  if (two_by_two) {
-    for_each_plane(x.n * x.c, [&](int64_t p) {
-      vectorized<std::is_floating_point_v<T>, /*ShortLoops=*/true>([&]() EMBER_VECTOR_LOOP {
-        max_pool_2x2<T, Acc>(in + x.plane(p), x.w, x.sh, g.out_h, g.out_w, out + y.plane(p), y.sh,
-                             idx + yi.plane(p), yi.sh);
-      });
-    });
-    return;
   }
   for_each_plane(x.n * x.c, [&](int64_t p) {
     const T* plane = in + x.plane(p);

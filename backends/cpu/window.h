@@ -40,18 +40,20 @@ inline void taps_inside(int64_t start, int64_t step, int64_t taps, int64_t size,
 // The kh*kw rows of one channel's columns: rows[(i*kw + j)*rs + l*ls] =
 // plane[oh*sh - ph + i*dh][ow*sw - pw + j*dw] with l = oh*out_w + ow (0
 // outside the image). `x` gives the plane's size and strides.
-// The runs are short (a 14-wide layer's rows), so the loops stay loops:
-// GCC would otherwise turn each into a memcpy or memset call, and the calls
-// cost more than the copying.
+// The runs are short (a 14-wide layer's rows), so the loops must stay loops:
+// the files that use it are compiled with -fno-tree-loop-distribute-patterns
+// (backends/cpu/CMakeLists.txt), else GCC turns each into a memcpy or memset
+// call, which costs more than the copying.
 template <typename T>
-__attribute__((optimize("no-tree-loop-distribute-patterns"))) void im2col_plane(const T* plane, const Image& x, const Window& g, T* rows, int64_t rs, int64_t ls) {
+void im2col_plane(const T* plane, const Image& x, const Window& g, T* rows, int64_t rs, int64_t ls) {
   for (int64_t i = 0; i < g.kh; ++i)
     for (int64_t j = 0; j < g.kw; ++j) {
       T* row = rows + (i * g.kw + j) * rs;
       // The outputs whose tap j lands inside a row of the image: 0 <= ow*sw + shift < W.
       const int64_t shift = j * g.dw - g.pw;
       const int64_t ow_lo = std::min(g.out_w, shift >= 0 ? int64_t(0) : (-shift + g.sw - 1) / g.sw);
-      const int64_t ow_hi = std::max(ow_lo, std::min(g.out_w, x.w - shift > 0 ? (x.w - shift - 1) / g.sw + 1 : 0));
+      const int64_t ow_hi =
+          std::max(ow_lo, std::min(g.out_w, x.w - shift > 0 ? (x.w - shift - 1) / g.sw + 1 : 0));
       for (int64_t oh = 0; oh < g.out_h; ++oh) {
         const int64_t ih = oh * g.sh - g.ph + i * g.dh;
         T* dst = row + oh * g.out_w * ls;

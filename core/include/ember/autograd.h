@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -60,10 +61,9 @@ class Node {
   // Frees saved tensors once a backward without retain_graph has passed.
   virtual void release_variables() {}
 
-  // One edge per input: held inline up to three (a heap block per node
+  // One edge per input (held inline up to three: a heap block per node
   // otherwise, on every recorded op).
-  using edge_list = ember::detail::SmallVector<Edge, 3>;
-  const edge_list& next_edges() const noexcept { return next_edges_; }
+  std::span<const Edge> next_edges() const noexcept { return {next_edges_.data(), next_edges_.size()}; }
   uint32_t num_outputs() const noexcept { return uint32_t(outputs_.size()); }
   uint64_t sequence_nr() const noexcept { return sequence_nr_; }
 
@@ -73,7 +73,7 @@ class Node {
     Dtype dtype = kFloat32;
     Device device = Device(kCPU);
   };
-  edge_list next_edges_;
+  ember::detail::SmallVector<Edge, 3> next_edges_;
   ember::detail::SmallVector<OutputMeta, 1> outputs_;
   uint64_t sequence_nr_ = 0;
   // Hooks on the gradient of output `first`, run before apply (in order).

@@ -10,8 +10,10 @@ namespace ember {
 
 namespace {
 // initial-exec: read at a fixed offset from the thread pointer, without the
-// __tls_get_addr call a shared library's thread_local costs otherwise (the
-// core is linked, not dlopen'ed, so its TLS is in the static block).
+// __tls_get_addr call a shared library's thread_local costs otherwise (grad
+// mode is read by every op). Linked, the core's TLS is in the static block;
+// a host that dlopen()s the core (a language binding) takes this one byte
+// from the spare static TLS glibc keeps for such libraries.
 __attribute__((tls_model("initial-exec"))) thread_local bool grad_enabled = true;
 }
 

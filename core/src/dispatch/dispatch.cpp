@@ -215,25 +215,28 @@ void call(ember_op op, std::initializer_list<const Tensor*> inputs, const Tensor
   ember_kernel_fn fn = table().kernels[type][op].load(std::memory_order_acquire);
   bool plain = fn && inputs.size() < size_t(kMaxTensors);
   for (const Tensor* t : inputs) plain = plain && t->impl().device() == device;
-  if (plain) [[likely]] {
-    std::array<ember_tensor, kMaxTensors> descs;
-    int n = 0;
-    for (const Tensor* t : inputs) descs[n++] = describe(*t);
-    descs[n] = describe(output);
-    char err[512];
-    const int32_t status = launch_described(fn, op, device, descs.data(), int(inputs.size()), 1, scalars, {}, err,
-                                            sizeof err);
-    if (status == EMBER_OK) [[likely]] {
-      output.impl().storage->version.fetch_add(1, std::memory_order_relaxed);
-      return;
-    }
-    if (!(status == EMBER_ERR_UNSUPPORTED && type != 0)) kernel_failed(op, device, status, err);
+  std::vector<Tensor> held;  // handles, only off the hot path
+  auto held_inputs = [&]() -> std::span<const Tensor> {
+    for (const Tensor* t : inputs) held.push_back(*t);
+    return held;
+  };
+  // Mixed devices or no kernel: the general path says or does what to do.
+  if (!plain) [[unlikely]]
+    return call(op, held_inputs(), {&output, 1}, scalars);
+  std::array<ember_tensor, kMaxTensors> descs;
+  int n = 0;
+  for (const Tensor* t : inputs) descs[n++] = describe(*t);
+  descs[n] = describe(output);
+  char err[512];
+  const int32_t status =
+      launch_described(fn, op, device, descs.data(), int(inputs.size()), 1, scalars, {}, err, sizeof err);
+  if (status == EMBER_OK) [[likely]] {
+    output.impl().storage->version.fetch_add(1, std::memory_order_relaxed);
+    return;
   }
-  // Mixed devices, no kernel, or a declined case: the general path says or
-  // does what to do.
-  std::vector<Tensor> held;
-  for (const Tensor* t : inputs) held.push_back(*t);
-  call(op, held, {&output, 1}, scalars);
+  if (status == EMBER_ERR_UNSUPPORTED && type != 0)
+    return run_fallback(op, device, held_inputs(), {&output, 1}, scalars, {}, err);
+  kernel_failed(op, device, status, err);
 }
 
 bool try_call(ember_op op, std::span<const Tensor> inputs, std::span<const Tensor> outputs,

@@ -26,6 +26,12 @@ bool fused_adam_update(const Tensor& param, const Tensor& grad, AdamParamState& 
     if (t->dtype() != param.dtype() || t->device() != param.device() || !t->sizes().equals(param.sizes()) ||
         !t->is_contiguous())
       return false;
+  // The kernel reads and writes the four in one pass, so they must not share
+  // memory (a .grad set to a view of the parameter, say): the composition
+  // handles that case.
+  for (size_t i = 0; i < 4; ++i)
+    for (size_t j = i + 1; j < 4; ++j)
+      if (operands[i]->impl().storage == operands[j]->impl().storage) return false;
   const Tensor inputs[4] = {param, grad, state.exp_avg, state.exp_avg_sq};
   const Tensor outputs[3] = {param, state.exp_avg, state.exp_avg_sq};
   const ember_scalar scalars[5] = {dispatch::to_abi(beta1), dispatch::to_abi(beta2), dispatch::to_abi(step_size),

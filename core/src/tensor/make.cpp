@@ -9,13 +9,20 @@
 
 namespace ember::detail {
 
-DimVector contiguous_strides(IntArrayRef sizes) {
-  DimVector strides(sizes.size());
+namespace {
+// Writes the row-major strides of `sizes` into `strides` (already sized).
+void write_contiguous_strides(IntArrayRef sizes, int64_t* strides) {
   int64_t s = 1;
   for (size_t i = sizes.size(); i-- > 0;) {
     strides[i] = s;
     s *= std::max<int64_t>(sizes[i], 1);
   }
+}
+}  // namespace
+
+DimVector contiguous_strides(IntArrayRef sizes) {
+  DimVector strides(sizes.size());
+  write_contiguous_strides(sizes, strides.data());
   return strides;
 }
 
@@ -28,11 +35,8 @@ Tensor make_tensor(IntArrayRef sizes, Dtype dtype, const Device& device) {
   auto impl = std::make_shared<TensorImpl>();
   impl->storage = allocator::allocate(device, size_t(numel * element_size(dtype)));
   impl->sizes.assign(sizes);
-  impl->strides.resize(sizes.size());
-  for (int64_t i = int64_t(sizes.size()) - 1, s = 1; i >= 0; --i) {
-    impl->strides[size_t(i)] = s;
-    s *= std::max<int64_t>(sizes[size_t(i)], 1);
-  }
+  impl->strides.assign(sizes);  // sized (without a fill), then overwritten
+  write_contiguous_strides(sizes, impl->strides.data());
   impl->dtype = dtype;
   impl->numel = numel;
   impl->contiguous = true;

@@ -6,12 +6,16 @@
 #include <cstddef>
 #include <memory>
 #include <new>
+#include <type_traits>
 #include <utility>
 
 namespace ember::detail {
 
 template <typename T, size_t N>
 class SmallVector {
+  static_assert(N > 0, "SmallVector needs inline room for at least one element");
+  static_assert(std::is_nothrow_move_constructible_v<T>, "growing moves the elements, and must not throw");
+
  public:
   using value_type = T;
   using iterator = T*;
@@ -58,10 +62,22 @@ class SmallVector {
   }
   template <typename... Args>
   T& emplace_back(Args&&... args) {
-    if (size_ == capacity_) grow(capacity_ * 2);
-    T* slot = ::new (static_cast<void*>(data_ + size_)) T(std::forward<Args>(args)...);
-    ++size_;
-    return *slot;
+    if (size_ == capacity_) {
+      // The new element first, in the new block: `args` may refer to an
+      // element of this vector, which growing moves away.
+      const size_t capacity = capacity_ * 2;
+      T* fresh = allocate(capacity);
+      try {
+        ::new (static_cast<void*>(fresh + size_)) T(std::forward<Args>(args)...);
+      } catch (...) {
+        deallocate(fresh);
+        throw;
+      }
+      adopt(fresh, capacity);
+    } else {
+      ::new (static_cast<void*>(data_ + size_)) T(std::forward<Args>(args)...);
+    }
+    return data_[size_++];
   }
   void push_back(const T& v) { emplace_back(v); }
   void push_back(T&& v) { emplace_back(std::move(v)); }
@@ -71,22 +87,28 @@ class SmallVector {
   }
 
  private:
-  T* inline_data() noexcept { return std::launder(reinterpret_cast<T*>(inline_)); }
+  // The inline block's address (it holds elements only up to size_).
+  T* inline_data() noexcept { return reinterpret_cast<T*>(inline_); }
 
-  void append(const T* first, const T* last) {
-    reserve(size_ + size_t(last - first));
-    for (; first != last; ++first) emplace_back(*first);
+  static T* allocate(size_t n) {
+    return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t(alignof(T))));
   }
-  void grow(size_t n) {
-    T* fresh = static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t(alignof(T))));
+  static void deallocate(T* p) noexcept { ::operator delete(p, std::align_val_t(alignof(T))); }
+  // Moves the elements into `fresh` (room for `capacity`) and keeps it.
+  void adopt(T* fresh, size_t capacity) noexcept {
     std::uninitialized_move(begin(), end(), fresh);
     std::destroy(begin(), end());
     release();
     data_ = fresh;
-    capacity_ = n;
+    capacity_ = capacity;
   }
+  void append(const T* first, const T* last) {
+    reserve(size_ + size_t(last - first));
+    for (; first != last; ++first) emplace_back(*first);
+  }
+  void grow(size_t n) { adopt(allocate(n), n); }
   void release() noexcept {
-    if (data_ != inline_data()) ::operator delete(data_, std::align_val_t(alignof(T)));
+    if (data_ != inline_data()) deallocate(data_);
     data_ = inline_data();
     capacity_ = N;
   }

@@ -37,7 +37,7 @@ struct Storage {
 struct TensorImpl {
   // User-provided, so make_shared<TensorImpl>() does not zero the whole
   // object (the shape buffers) before the member initialisers run.
-  TensorImpl() noexcept {}
+  TensorImpl() {}
 
   std::shared_ptr<Storage> storage;
   DimVector sizes;

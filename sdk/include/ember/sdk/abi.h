@@ -23,8 +23,12 @@ extern "C" {
 #endif
 
 /* The ABI version this header describes. The core accepts a plugin whose
- * [abi_min, abi_max] covers the core's version. */
-#define EMBER_ABI_VERSION 1u
+ * [abi_min, abi_max] covers the core's version. ember_op is append-only, and
+ * every append bumps the version: a plugin's own ops are numbered from
+ * EMBER_OP_COUNT, so a core and a plugin must agree on it.
+ *   1: the primitives, softmax and the convolutions
+ *   2: ADDMM, LAYER_NORM, LAYER_NORM_BACKWARD, ADAM_STEP */
+#define EMBER_ABI_VERSION 2u
 
 #if defined(_WIN32)
 #define EMBER_PLUGIN_EXPORT __declspec(dllexport)
@@ -183,8 +187,8 @@ typedef enum ember_op {
   EMBER_OP_LAYER_NORM_BACKWARD, /* in[0] grad of y (M, N), in[1] x, in[2] mean, in[3] rstd, then in[4] weight (N)
                                  * if ints[0] -> out[0] grad of x (M, N) */
   EMBER_OP_ADAM_STEP, /* Adam's update of one parameter, in place: in[0] param, in[1] grad, in[2] exp_avg,
-                       * in[3] exp_avg_sq (one shape and floating dtype, contiguous) -> out[0] param, out[1]
-                       * exp_avg, out[2] exp_avg_sq (the same tensors as in[0], in[2], in[3]); scalars = beta1,
+                       * in[3] exp_avg_sq (one shape and floating dtype, contiguous, sharing no memory) -> out[0]
+                       * param, out[1] exp_avg, out[2] exp_avg_sq (the same tensors as in[0], in[2], in[3]); scalars = beta1,
                        * beta2, step_size (lr / bias_correction1), bias_correction2_sqrt, eps; per element:
                        *   exp_avg = exp_avg * beta1 + (1 - beta1) * grad
                        *   exp_avg_sq = exp_avg_sq * beta2 + (grad * (1 - beta2)) * grad
