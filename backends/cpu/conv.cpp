@@ -5,6 +5,8 @@
 // float32/float64 on contiguous operands; anything else is declined and the
 // core composes the op from im2col, col2im and bmm.
 
+#include <tbb/enumerable_thread_specific.h>
+
 #include <algorithm>
 #include <memory>
 #include <optional>
@@ -46,7 +48,9 @@ void require_contiguous(const ember_op_call& call) {
 // first-touch page faults), unless the layer is large enough that keeping
 // it would pin too much memory; then the buffer lives for the call. No task
 // starts nested parallel work while it holds the buffer, so one per thread
-// suffices.
+// suffices. The per-thread slots are oneTBB's, not thread_local: a
+// dlopen()ed library's thread_locals live in dynamic TLS, which
+// LeakSanitizer's exit-time scan crashes on once oneTBB's workers exist.
 constexpr size_t kKeptScratchBytes = size_t(8) << 20;
 
 template <typename T>
@@ -58,17 +62,25 @@ class ScratchColumns {
       data_ = own_.get();
       return;
     }
-    thread_local std::unique_ptr<T[]> kept;
-    thread_local size_t kept_size = 0;
-    if (kept_size < n) {
-      kept.reset(new T[n]);
-      kept_size = n;
+    Kept& kept = per_thread().local();
+    if (kept.size < n) {
+      kept.data.reset(new T[n]);
+      kept.size = n;
     }
-    data_ = kept.get();
+    data_ = kept.data.get();
   }
   T* get() const { return data_; }
 
  private:
+  struct Kept {
+    std::unique_ptr<T[]> data;
+    size_t size = 0;
+  };
+  static tbb::enumerable_thread_specific<Kept>& per_thread() {
+    static tbb::enumerable_thread_specific<Kept> slots;
+    return slots;
+  }
+
   std::unique_ptr<T[]> own_;
   T* data_ = nullptr;
 };
