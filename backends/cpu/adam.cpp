@@ -13,8 +13,6 @@
 namespace ember::cpu {
 namespace {
 
-double scalar_value(const ember_scalar& s) { return s.kind == EMBER_SCALAR_DOUBLE ? s.d : double(s.i); }
-
 template <typename T>
 void adam_step(const ember_op_call& call) {
   const int64_t n = sdk::TensorArg{&call.inputs[0]}.numel();
@@ -34,11 +32,11 @@ void adam_step(const ember_op_call& call) {
       T* __restrict exp_avg_sq = exp_avg_sq_data;
       const T* __restrict grad = grad_data;
       // The scalars as the composition's ops see them: each rounded to T.
-      const double beta1 = scalar_value(call.scalars[0]), beta2 = scalar_value(call.scalars[1]);
+      const double beta1 = scalar_as<double>(call.scalars[0]), beta2 = scalar_as<double>(call.scalars[1]);
       const T b1 = T(beta1), a1 = T(1 - beta1), b2 = T(beta2), a2 = T(1 - beta2);
-      const T neg_step_size = T(-scalar_value(call.scalars[2]));
-      const T bias_correction2_sqrt = T(scalar_value(call.scalars[3]));
-      const T eps = T(scalar_value(call.scalars[4]));
+      const T neg_step_size = T(-scalar_as<double>(call.scalars[2]));
+      const T bias_correction2_sqrt = T(scalar_as<double>(call.scalars[3]));
+      const T eps = T(scalar_as<double>(call.scalars[4]));
       for (int64_t i = begin; i < end; ++i) {
         const T g = grad[i];
         const T m = T(T(exp_avg[i] * b1) + a1 * g);

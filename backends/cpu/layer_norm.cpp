@@ -143,7 +143,7 @@ void forward(const ember_op_call& call) {
   T* y = sdk::TensorArg{&call.outputs[0]}.data<T>();
   T* mean = sdk::TensorArg{&call.outputs[1]}.data<T>();
   T* rstd = sdk::TensorArg{&call.outputs[2]}.data<T>();
-  const double eps = call.scalars[0].kind == EMBER_SCALAR_DOUBLE ? call.scalars[0].d : double(call.scalars[0].i);
+  const double eps = scalar_as<double>(call.scalars[0]);
   if (has_weight && has_bias) forward_rows<T, true, true>(xd, w, b, y, mean, rstd, m, n, eps);
   else if (has_weight) forward_rows<T, true, false>(xd, w, b, y, mean, rstd, m, n, eps);
   else if (has_bias) forward_rows<T, false, true>(xd, w, b, y, mean, rstd, m, n, eps);

@@ -62,8 +62,8 @@ C<T> apply(int32_t op, C<T> x, const ember_op_call& call) {
       case EMBER_OP_CLAMP: {
         // nan stays nan; bounds apply in order min then max, as PyTorch
         if (std::isnan(x)) return x;
-        if (call.ints[0]) x = std::max(x, C<T>(call.scalars[0].kind == EMBER_SCALAR_DOUBLE ? call.scalars[0].d : double(call.scalars[0].i)));
-        if (call.ints[1]) x = std::min(x, C<T>(call.scalars[1].kind == EMBER_SCALAR_DOUBLE ? call.scalars[1].d : double(call.scalars[1].i)));
+        if (call.ints[0]) x = std::max(x, C<T>(scalar_as<double>(call.scalars[0])));
+        if (call.ints[1]) x = std::min(x, C<T>(scalar_as<double>(call.scalars[1])));
         return x;
       }
       default: sdk::unsupported(std::string(sdk::op_name(op)) + " is not a unary op");

@@ -13,11 +13,6 @@
 namespace ember::cpu {
 namespace {
 
-template <typename Body>
-void for_each_plane(int64_t planes, Body body) {
-  parallel_for_each(planes, body);
-}
-
 template <typename T>
 void im2col(const ember_op_call& call) {
   const Window g(call);
@@ -26,7 +21,7 @@ void im2col(const ember_op_call& call) {
   const T* in = sdk::TensorArg{&call.inputs[0]}.data<T>();
   T* cols = sdk::TensorArg{&cols_t}.data<T>();
   const int64_t rs = cols_t.strides[1], ls = cols_t.strides[2], bs = cols_t.strides[0];
-  for_each_plane(x.n * x.c, [&](int64_t p) {
+  parallel_for_each(x.n * x.c, [&](int64_t p) {
     const int64_t n = p / x.c, c = p % x.c;
     im2col_plane(in + x.plane(p), x, g, cols + n * bs + c * g.kh * g.kw * rs, rs, ls);
   });
@@ -42,7 +37,7 @@ void col2im(const ember_op_call& call) {
   const T* cols = sdk::TensorArg{&cols_t}.data<T>();
   T* out = sdk::TensorArg{&call.outputs[0]}.data<T>();
   const int64_t rs = cols_t.strides[1], ls = cols_t.strides[2], bs = cols_t.strides[0];
-  for_each_plane(y.n * y.c, [&](int64_t p) {
+  parallel_for_each(y.n * y.c, [&](int64_t p) {
     const int64_t n = p / y.c, c = p % y.c;
     // Accumulate the plane in the compute type, then write it once.
     std::vector<Acc> acc(size_t(y.h * y.w), Acc(0));
@@ -123,7 +118,7 @@ void max_pool2d(const ember_op_call& call) {
                           g.pw == 0 && 2 * g.out_h <= x.h && 2 * g.out_w <= x.w && x.sw == 1 && y.sw == 1 &&
                           yi.sw == 1 && x.h * x.w < (int64_t(1) << 31);
   if (two_by_two) {
-    for_each_plane(x.n * x.c, [&](int64_t p) {
+    parallel_for_each(x.n * x.c, [&](int64_t p) {
       vectorized<std::is_floating_point_v<T>, /*ShortLoops=*/true>([&]() EMBER_VECTOR_LOOP {
         max_pool_2x2<T, Acc>(in + x.plane(p), x.w, x.sh, g.out_h, g.out_w, out + y.plane(p), y.sh,
                              idx + yi.plane(p), yi.sh);
@@ -150,7 +145,7 @@ void max_pool2d(const ember_op_call& call) {
     const int64_t ow_hi = std::min(g.out_w, x.w - shift > 0 ? (x.w - shift - 1) / g.sw + 1 : 0);
     column_taps[size_t(j)] = {shift, ow_lo, ow_hi};
   }
-  for_each_plane(x.n * x.c, [&](int64_t p) {
+  parallel_for_each(x.n * x.c, [&](int64_t p) {
     const T* plane = in + x.plane(p);
     T* out_plane = out + y.plane(p);
     int64_t* idx_plane = idx + yi.plane(p);
